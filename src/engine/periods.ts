@@ -1,0 +1,196 @@
+/**
+ * Finds the time a question is about: "in 1969", "in the 1970s", "between 2002 and 2012",
+ * "before 1950", "in September 2022", "during World War II", "2000 BCE", and phrases that
+ * name an event instead of a date ("after the Fall of Kabul"), which the engine resolves
+ * against the knowledge. Works on folded text (see normalize.fold).
+ */
+import { monthStart, yearEnd, yearLabel, yearStart, type Period } from "../knowledge/dates.ts";
+
+export interface Anchor {
+  /** "after" covers the anchor's own date too: the answer to "what happened after X" often is X's fact. */
+  readonly direction: "after" | "before";
+  /** The event's words, e.g. "fall of kabul". */
+  readonly phrase: string;
+}
+
+export interface PeriodParse {
+  readonly period?: Period | undefined;
+  readonly anchors: readonly Anchor[];
+  /** The text with every date expression blanked out, for term extraction. */
+  readonly residual: string;
+}
+
+const MONTHS = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+const MONTH_ALT = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+const MONTH_NAMES = MONTHS.map((m) => m[0]!.toUpperCase() + m.slice(1));
+
+function monthIndex(word: string): number {
+  return MONTHS.findIndex((m) => m.startsWith(word.slice(0, 3)));
+}
+
+// Named periods of general history that questions use as dates.
+const NAMED: Array<[RegExp, Period]> = [
+  [
+    /\b(?:world war (?:ii|2|two)|ww ?(?:ii|2)|second world war)\b/,
+    { min: Date.UTC(1939, 8, 1), max: Date.UTC(1945, 8, 2, 23, 59, 59, 999), label: "World War II" },
+  ],
+  [
+    /\b(?:world war (?:i|1|one)|ww ?(?:i|1)|first world war|great war)\b/,
+    { min: Date.UTC(1914, 6, 28), max: Date.UTC(1918, 10, 11, 23, 59, 59, 999), label: "World War I" },
+  ],
+  [/\bcold war\b/, { min: yearStart(1947), max: yearEnd(1991), label: "the Cold War" }],
+];
+
+const YEAR = String.raw`(?:1\d{3}|20\d{2})`;
+const DECADE = String.raw`(?:(?:1\d|20)\d0s|'?[0-9]0s)`;
+
+/** A date expression at the start of `text` → its span and period. */
+function dateAt(text: string): { length: number; period: Period } | undefined {
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`).exec(text)))
+    return { length: m[0].length, period: day(Number(m[3]), monthIndex(m[2]!), Number(m[1])) };
+  if ((m = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`).exec(text)))
+    return { length: m[0].length, period: day(Number(m[3]), monthIndex(m[1]!), Number(m[2])) };
+  if ((m = new RegExp(String.raw`^(${MONTH_ALT}),? (${YEAR})\b`).exec(text))) {
+    const [y, mo] = [Number(m[2]), monthIndex(m[1]!)];
+    return {
+      length: m[0].length,
+      period: { min: monthStart(y, mo), max: monthStart(y, mo + 1) - 1, label: `${MONTH_NAMES[mo]} ${y}` },
+    };
+  }
+  if ((m = /^(\d{1,2})(?:st|nd|rd|th) century( bce| bc| b\.c\.)?/.exec(text))) {
+    const n = Number(m[1]);
+    const bce = Boolean(m[2]);
+    const [a, b] = bce ? [-(n * 100) + 1, -(n - 1) * 100] : [(n - 1) * 100 + 1, n * 100];
+    return { length: m[0].length, period: { min: yearStart(a), max: yearEnd(b), label: m[0] } };
+  }
+  if ((m = new RegExp(String.raw`^(${DECADE})`).exec(text))) {
+    const digits = m[1]!.replace(/\D/g, "");
+    // "the 70s" means the 1970s: nobody asks about the 70s AD in this domain.
+    const start = digits.length <= 2 ? 1900 + Number(digits.padStart(2, "0")) : Number(digits);
+    return { length: m[0].length, period: { min: yearStart(start), max: yearEnd(start + 9), label: `the ${start}s` } };
+  }
+  if ((m = /^(\d{1,5}) ?(bce|bc|b\.c\.)(?![a-z])/.exec(text))) {
+    const y = 1 - Number(m[1]);
+    return { length: m[0].length, period: { min: yearStart(y), max: yearEnd(y), label: yearLabel(y) } };
+  }
+  if ((m = new RegExp(String.raw`^(${YEAR})(?![\d.,]?\d)`).exec(text))) {
+    const y = Number(m[1]);
+    return { length: m[0].length, period: { min: yearStart(y), max: yearEnd(y), label: String(y) } };
+  }
+  return undefined;
+}
+
+function day(y: number, mo: number, d: number): Period {
+  const min = monthStart(y, mo) + (d - 1) * 86_400_000;
+  return { min, max: min + 86_400_000 - 1, label: `${d} ${MONTH_NAMES[mo]} ${y}` };
+}
+
+const BEFORE = /^(?:before|prior to|until|till|up to|earlier than|by)$/;
+const AFTER = /^(?:after|since|following|later than|from)$/;
+
+/** Parses every date expression of a (folded) question. */
+export function parsePeriods(text: string): PeriodParse {
+  let residual = text;
+  const blank = (start: number, length: number) => {
+    residual = residual.slice(0, start) + " ".repeat(length) + residual.slice(start + length);
+  };
+  const explicit: Period[] = [];
+  const bounds: Array<{ direction: "after" | "before"; period: Period; inclusive?: boolean }> = [];
+  const anchors: Anchor[] = [];
+
+  // 1. Ranges: "between 2002 and 2012", "from 1960 to 1980", "2002-2012".
+  const range = new RegExp(
+    String.raw`\b(?:between|from) (?:the )?(\S+(?: \S+){0,2}?) (?:and|to|until|till|through) (?:the )?(\S+(?: \S+){0,2})`,
+    "g",
+  );
+  for (const m of text.matchAll(range)) {
+    const a = dateAt(m[1]!);
+    const b = dateAt(m[2]!);
+    if (!a || !b || a.length !== m[1]!.length) continue;
+    explicit.push({ min: a.period.min, max: b.period.max, label: `${a.period.label}–${b.period.label}` });
+    blank(m.index, m[0].length - (m[2]!.length - b.length));
+  }
+  for (const m of residual.matchAll(new RegExp(String.raw`\b(${YEAR}) ?[-–—] ?(${YEAR})\b`, "g"))) {
+    explicit.push({ min: yearStart(Number(m[1])), max: yearEnd(Number(m[2])), label: `${m[1]}–${m[2]}` });
+    blank(m.index, m[0].length);
+  }
+
+  // 2. Named periods ("during World War II"), possibly bounded ("after the Cold War").
+  for (const [re, period] of NAMED) {
+    const m = new RegExp(String.raw`(?:\b(before|prior to|after|since|following|during|in|throughout) )?(?:the )?` + re.source).exec(
+      residual,
+    );
+    if (!m) continue;
+    const word = m[1] ?? "";
+    if (BEFORE.test(word) || word === "prior to") bounds.push({ direction: "before", period });
+    else if (AFTER.test(word)) bounds.push({ direction: "after", period });
+    else explicit.push(period);
+    blank(m.index, m[0].length);
+  }
+
+  // 3. "before/after/since X" with a date, or with an event to look up.
+  const bounded = /\b(before|prior to|until|till|up to|earlier than|after|since|following|later than|by) (?:the )?/g;
+  for (const m of residual.matchAll(bounded)) {
+    const direction = AFTER.test(m[1]!) ? "after" : "before";
+    const rest = residual.slice(m.index + m[0].length);
+    const date = dateAt(rest);
+    if (date) {
+      // "since 2002" and "until 2002" include 2002; "after 2002" and "before 2002" do not.
+      const inclusive = /^(?:since|until|till|up to|by)$/.test(m[1]!);
+      bounds.push({ direction, period: date.period, inclusive });
+      blank(m.index, m[0].length + date.length);
+      continue;
+    }
+    if (m[1] === "by" || m[1] === "up to") continue;
+    // An event: up to six words, stopping at punctuation or a clause word.
+    const phrase = /^([\p{L}\p{N}' -]+?)(?=\s+(?:in|on|at|when|and|did|was|were|to|for)\b|[,.;:?!]|$)/u.exec(rest.slice(0, 80));
+    const words = phrase?.[1]?.trim();
+    if (words && words.split(" ").length <= 6 && !/^\d/.test(words)) anchors.push({ direction, phrase: words });
+  }
+
+  // 4. Single dates anywhere ("in 1969", "September 2022", "the 1970s", "early 1914").
+  for (let i = 0; i < residual.length; i++) {
+    if (i > 0 && /[\p{L}\p{N}]/u.test(residual[i - 1]!)) continue;
+    const date = dateAt(residual.slice(i));
+    if (!date) continue;
+    explicit.push(date.period);
+    blank(i, date.length);
+    i += date.length;
+  }
+
+  let period: Period | undefined;
+  if (explicit.length > 0) {
+    period = explicit.reduce((a, b) => ({
+      min: Math.min(a.min, b.min),
+      max: Math.max(a.max, b.max),
+      label: `${a.label}, ${b.label}`,
+    }));
+  }
+  for (const b of bounds) {
+    const open: Period =
+      b.direction === "after"
+        ? { min: b.inclusive ? b.period.min : b.period.max + 1, max: 8.64e15, label: `${b.inclusive ? "since" : "after"} ${b.period.label}` }
+        : { min: -8.64e15, max: b.inclusive ? b.period.max : b.period.min - 1, label: `${b.inclusive ? "until" : "before"} ${b.period.label}` };
+    period = period ? intersect(period, open) : open;
+  }
+  return { period, anchors, residual: residual.replace(/\b(?:early|mid|late|in|the|during)\s+(?=\s)/g, " ") };
+}
+
+/** The overlap of two periods (empty periods have min > max). */
+export function intersect(a: Period, b: Period): Period {
+  return { min: Math.max(a.min, b.min), max: Math.min(a.max, b.max), label: `${a.label}, ${b.label}` };
+}

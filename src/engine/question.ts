@@ -1,0 +1,54 @@
+/**
+ * Understanding a question before searching: what is asked (intent), when (periods and
+ * event anchors), which countries, and the remaining content words.
+ */
+import { fold, MAX_QUESTION_CHARS, sanitize } from "../text/normalize.ts";
+import { gazetteer, type CountryMention } from "../text/countries.ts";
+import { parsePeriods, type Anchor } from "./periods.ts";
+import type { Period } from "../knowledge/dates.ts";
+import type { Intent } from "./types.ts";
+
+export interface ParsedQuestion {
+  /** The question as the engine reads it: sanitized and cut to MAX_QUESTION_CHARS. */
+  readonly text: string;
+  readonly intent: Intent;
+  readonly period?: Period | undefined;
+  readonly anchors: readonly Anchor[];
+  readonly countries: readonly CountryMention[];
+  /** Folded text left after removing dates and country names: where content terms come from. */
+  readonly residual: string;
+}
+
+const INTENTS: Array<[Intent, RegExp]> = [
+  ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b/],
+  ["when", /\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/],
+  ["why", /\bwhy\b|\bwhat (?:caused|was the reason)\b|\breason\b/],
+  ["who", /\bwho(?:m|se)?\b/],
+  ["where", /\bwhere\b/],
+  [
+    "list",
+    /\bwhat (?:else )?(?:happened|happens|occurred|took place|went on)\b|\bwhat (?:events|visits)\b|\b(?:list|timeline|events|history|chronology)\b/,
+  ],
+];
+
+// Words that only make sense as part of a question's frame, never as its content.
+const FRAME = /\b(?:tell me|can you|could you|do you know|i want to know|i'd like to know|please|kindly)\b/g;
+
+/** Parses a raw question (any string) into its parts. Never throws. */
+export function parseQuestion(raw: string): ParsedQuestion {
+  const text = sanitize(raw).slice(0, MAX_QUESTION_CHARS);
+  const folded = fold(text);
+  const intent = INTENTS.find(([, re]) => re.test(folded))?.[0] ?? "what";
+  const { period, anchors, residual: afterDates } = parsePeriods(folded.replace(FRAME, " "));
+  const countries = gazetteer().find(afterDates);
+  let residual = afterDates;
+  for (const c of countries) {
+    const escaped = c.phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // Words in spaced scripts are removed whole ("japan" must not eat "japanese");
+    // names in unspaced scripts (日本) have no word boundaries to respect.
+    residual = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u.test(c.phrase)
+      ? residual.split(c.phrase).join(" ")
+      : residual.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, "gu"), " ");
+  }
+  return { text, intent, period, anchors, countries, residual };
+}

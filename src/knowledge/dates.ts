@@ -1,0 +1,217 @@
+/**
+ * Historical dates in EDTF (ISO 8601-2) notation, parsed by the `edtf` package.
+ *
+ * A fact's date keeps the precision its source gives: "1931" is a year, "2022-09" a
+ * month, "1907-02-16" a day, "197" (or "197X") a decade, "1914-40" the first half of a
+ * year, "-1999" the year 2000 BCE (EDTF counts 1 BCE as year 0). Every date also has a
+ * numeric span [min, max] in milliseconds since 1970 (UTC) used to sort and to match
+ * question periods; the span is what the precision allows, never narrower.
+ */
+import edtf from "edtf";
+
+export type Precision = "day" | "month" | "season" | "year" | "decade" | "century" | "interval";
+
+export interface HistoricalDate {
+  /** The normalized EDTF string, e.g. "1907-02-16" (this is what the JSON `date` field carries). */
+  readonly edtf: string;
+  /** Earliest instant the date can mean (ms since epoch, UTC). */
+  readonly min: number;
+  /** Latest instant the date can mean. */
+  readonly max: number;
+  readonly precision: Precision;
+  readonly approximate: boolean;
+  readonly uncertain: boolean;
+  /** Human label at the date's own precision: "16 February 1907", "September 2022", "the 1970s", "2000 BCE". */
+  readonly label: string;
+}
+
+/** A date that could not be parsed; `reason` is shown to the person editing the file. */
+export class DateError extends Error {}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+const SEASONS: Record<number, string> = {
+  21: "spring",
+  22: "summer",
+  23: "autumn",
+  24: "winter",
+  25: "spring (Northern Hemisphere)",
+  26: "summer (Northern Hemisphere)",
+  27: "autumn (Northern Hemisphere)",
+  28: "winter (Northern Hemisphere)",
+  29: "spring (Southern Hemisphere)",
+  30: "summer (Southern Hemisphere)",
+  31: "autumn (Southern Hemisphere)",
+  32: "winter (Southern Hemisphere)",
+  33: "the first quarter of",
+  34: "the second quarter of",
+  35: "the third quarter of",
+  36: "the fourth quarter of",
+  37: "the first third of",
+  38: "the second third of",
+  39: "the last third of",
+  40: "the first half of",
+  41: "the second half of",
+};
+
+/** Year number (astronomical, as EDTF) → "1931" or "2000 BCE". */
+export function yearLabel(year: number): string {
+  return year > 0 ? String(year) : `${1 - year} BCE`;
+}
+
+/** Start of a (possibly negative, astronomical) year in ms since epoch, UTC. */
+export function yearStart(year: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, 0, 1);
+  d.setUTCHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/** Last millisecond of a year. */
+export function yearEnd(year: number): number {
+  return yearStart(year + 1) - 1;
+}
+
+/** Start of a month (0-based month), UTC. */
+export function monthStart(year: number, month: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, 1);
+  d.setUTCHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/** The year an instant falls in (astronomical numbering). */
+export function yearOf(ms: number): number {
+  return new Date(ms).getUTCFullYear();
+}
+
+function decadeLabel(decadeStart: number): string {
+  return decadeStart >= 0 ? `the ${decadeStart}s` : `the ${1 - decadeStart - 9}s BCE`;
+}
+
+interface EdtfValue {
+  type: string;
+  edtf: string;
+  min: number;
+  max: number;
+  values?: number[];
+  precision?: number;
+  approximate?: { value: number };
+  uncertain?: { value: number };
+  unspecified?: { value: number };
+  lower?: EdtfValue | null;
+  upper?: EdtfValue | null;
+}
+
+function labelOf(v: EdtfValue): { label: string; precision: Precision } {
+  const values = v.values ?? [];
+  const year = values[0] ?? yearOf(v.min);
+  switch (v.type) {
+    case "Decade":
+      return { label: decadeLabel(year * 10), precision: "decade" };
+    case "Century":
+      return { label: year >= 0 ? `the ${year * 100}s` : `the ${yearLabel(year * 100)}s`, precision: "century" };
+    case "Season": {
+      const name = SEASONS[values[1] ?? 0] ?? "part of";
+      return { label: `${name} ${yearLabel(year)}`, precision: "season" };
+    }
+    case "Interval": {
+      // Open ends ("..") and unknown ends ("") come back as bounds with no finite value.
+      const lower = v.lower && Number.isFinite(v.lower.min) ? labelOf(v.lower).label : null;
+      const upper = v.upper && Number.isFinite(v.upper.max) ? labelOf(v.upper).label : null;
+      const label = lower && upper ? `${lower} – ${upper}` : lower ? `since ${lower}` : `until ${upper ?? "?"}`;
+      return { label, precision: "interval" };
+    }
+    default: {
+      // Unspecified digits ("197X", "19XX") widen a year to a decade or century.
+      if (v.unspecified?.value) {
+        const start = yearOf(v.min);
+        const end = yearOf(v.max);
+        if (end - start === 9) return { label: decadeLabel(start), precision: "decade" };
+        if (end - start === 99) return { label: `the ${start}s`, precision: "century" };
+        if (values.length === 1) return { label: `${yearLabel(start)}–${yearLabel(end)}`, precision: "year" };
+      }
+      const p = v.precision ?? 1;
+      if (p >= 3 && values[1] !== undefined && values[2] !== undefined)
+        return { label: `${values[2]} ${MONTHS[values[1]]} ${yearLabel(year)}`, precision: "day" };
+      if (p === 2 && values[1] !== undefined)
+        return { label: `${MONTHS[values[1]]} ${yearLabel(year)}`, precision: "month" };
+      return { label: yearLabel(year), precision: "year" };
+    }
+  }
+}
+
+// The edtf package rolls 1931-02-29 over to 1 March, so the day is checked on the text
+// the curator typed, before parsing.
+function assertRealDay(text: string): void {
+  for (const [, ys, ms, ds] of text.matchAll(/(-?\d{4,})-(\d{2})-(\d{2})/g)) {
+    const [y, m, d] = [Number(ys), Number(ms) - 1, Number(ds)];
+    if (m < 0 || m > 11 || d < 1) continue; // left to the parser's own error
+    const probe = new Date(monthStart(y, m));
+    probe.setUTCDate(d);
+    if (probe.getUTCMonth() !== m) throw new DateError(`"${text}": ${MONTHS[m]} ${yearLabel(y)} has no day ${d}`);
+  }
+}
+
+/** Parses an EDTF string; throws DateError with a reason a curator can act on. */
+export function parseDate(input: string): HistoricalDate {
+  const text = input.trim();
+  if (!text) throw new DateError("the date is empty");
+  if (/\bBCE?\b|\bAD\b|\bCE\b/i.test(text)) {
+    const y = Number(/\d+/.exec(text)?.[0]);
+    const hint = Number.isFinite(y) ? `; write ${y} BCE as "${-(y - 1)}" (EDTF counts 1 BCE as year 0)` : "";
+    throw new DateError(`"${text}" is not EDTF${hint}`);
+  }
+  assertRealDay(text);
+  let v: EdtfValue;
+  try {
+    v = edtf(text) as unknown as EdtfValue;
+  } catch {
+    throw new DateError(`"${text}" is not a valid EDTF date (e.g. 1931, 2022-09, 1907-02-16, 197X, -1999)`);
+  }
+  if (v.type === "List" || v.type === "Set")
+    throw new DateError(`"${text}" is a set of dates; give one date or an interval`);
+  if (!Number.isFinite(v.min) || !Number.isFinite(v.max)) {
+    if (v.type !== "Interval") throw new DateError(`"${text}" has no definite span`);
+  }
+  const { label, precision } = labelOf(v);
+  return {
+    edtf: v.edtf,
+    min: Number.isFinite(v.min) ? v.min : -8.64e15,
+    max: Number.isFinite(v.max) ? v.max : 8.64e15,
+    precision,
+    approximate: Boolean(v.approximate?.value),
+    uncertain: Boolean(v.uncertain?.value),
+    label: (v.approximate?.value ? "c. " : "") + label + (v.uncertain?.value ? " (uncertain)" : ""),
+  };
+}
+
+/** Orders dates by start, then by span (the more precise first). */
+export function compareDates(a: HistoricalDate, b: HistoricalDate): number {
+  return a.min - b.min || a.max - b.max;
+}
+
+/** A closed span of time, as produced by question parsing ("in the 1970s", "before 1950"). */
+export interface Period {
+  readonly min: number;
+  readonly max: number;
+  readonly label: string;
+}
+
+/** True when the date lies within the period (a fuzzy date counts if it overlaps). */
+export function dateInPeriod(date: HistoricalDate, period: Period): boolean {
+  return date.min <= period.max && date.max >= period.min;
+}

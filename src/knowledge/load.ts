@@ -1,0 +1,319 @@
+/**
+ * Loads every knowledge file of a folder into validated Knowledge, or reports every
+ * problem at once (file, line, fact id). Loading never touches live state: the caller
+ * decides what to do with the result, so a bad edit can never take the bot down.
+ */
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { gazetteer } from "../text/countries.ts";
+import { editDistance } from "../text/normalize.ts";
+import { compareDates, DateError, parseDate, type HistoricalDate } from "./dates.ts";
+import type { Problem } from "./problems.ts";
+import { fileSchema, KNOWN_KEYS, type FileInput } from "./schema.ts";
+import type { Fact, Knowledge, Relation, Source } from "./types.ts";
+
+/** Largest knowledge file accepted; a bigger one is almost certainly a mistake. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const KNOWLEDGE_FILE = /\.ya?ml$/i;
+
+export type LoadResult =
+  | { readonly ok: true; readonly knowledge: Knowledge }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+interface ParsedFile {
+  display: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  data: FileInput;
+  text: string;
+}
+
+/** Loads and validates all `*.yaml` files under `dir` (recursively). */
+export async function loadKnowledge(dir: string, displayRoot = "knowledge"): Promise<LoadResult> {
+  const problems: Problem[] = [];
+  const display = (path: string) => join(displayRoot, relative(dir, path)).split(sep).join("/");
+
+  let root: string;
+  try {
+    root = await realpath(dir);
+    if (!(await stat(root)).isDirectory()) throw new Error("not a directory");
+  } catch {
+    return { ok: false, problems: [{ file: dir, message: "the knowledge folder does not exist or is not a folder" }] };
+  }
+
+  const paths = await listFiles(root, root, problems, display);
+  if (paths.length === 0 && problems.length === 0)
+    problems.push({ file: display(root), message: "no knowledge files (*.yaml) found" });
+
+  const parsed: ParsedFile[] = [];
+  for (const path of paths) {
+    const file = await readKnowledgeFile(path, root, display(path), problems);
+    if (file) parsed.push(file);
+  }
+  const knowledge = assemble(parsed, problems);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, knowledge };
+}
+
+async function listFiles(
+  dir: string,
+  root: string,
+  problems: Problem[],
+  display: (p: string) => string,
+): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    problems.push({ file: display(dir), message: `cannot read the folder (${(error as NodeJS.ErrnoException).code})` });
+    return out;
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // Editor backups and hidden files are not knowledge.
+    if (entry.name.startsWith(".") || entry.name.endsWith("~")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(path, root, problems, display)));
+    else if (KNOWLEDGE_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) out.push(path);
+  }
+  return out;
+}
+
+async function readKnowledgeFile(
+  path: string,
+  root: string,
+  shown: string,
+  problems: Problem[],
+): Promise<ParsedFile | undefined> {
+  const fail = (message: string, line?: number) => {
+    problems.push({ file: shown, line, message });
+    return undefined;
+  };
+  let buffer: Buffer;
+  try {
+    if ((await lstat(path)).isSymbolicLink()) {
+      const target = await realpath(path);
+      const rel = relative(root, target);
+      if (rel.startsWith("..") || isAbsolute(rel))
+        return fail("is a symbolic link to a file outside the knowledge folder; refused");
+    }
+    const size = (await stat(path)).size;
+    if (size > MAX_FILE_BYTES)
+      return fail(`is ${(size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    buffer = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === "ENOENT" ? "disappeared while it was being read" : `cannot be read (${code ?? "error"})`);
+  }
+  const nul = buffer.indexOf(0);
+  if (nul >= 0) return fail(`is not a text file (a NUL byte at offset ${nul})`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+  } catch {
+    return fail("is not a text file (it is not valid UTF-8)");
+  }
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) fail(`YAML: ${e.message.split("\n")[0]}`, lines.linePos(e.pos[0]).line);
+    return undefined;
+  }
+  const result = fileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(issueToProblem(issue, doc, lines, shown));
+    return undefined;
+  }
+  return { display: shown, doc, lines, data: result.data, text };
+}
+
+/** Line of the YAML node at `path` (or of its nearest existing parent). */
+function lineOf(doc: Document.Parsed, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+/** Line of a key inside the map at `path` (for unknown-key errors). */
+function lineOfKey(doc: Document.Parsed, lines: LineCounter, path: readonly PropertyKey[], key: string) {
+  const map = path.length ? doc.getIn(path as unknown[], true) : doc.contents;
+  if (isMap(map)) {
+    for (const pair of map.items) {
+      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return lines.linePos(pair.key.range[0]).line;
+    }
+  }
+  return lineOf(doc, lines, path);
+}
+
+function factIdAt(doc: Document.Parsed, path: readonly PropertyKey[]): string | undefined {
+  if (path[0] !== "facts" || typeof path[1] !== "number") return undefined;
+  const id = doc.getIn(["facts", path[1], "id"]);
+  return typeof id === "string" ? id : `#${path[1] + 1}`;
+}
+
+function issueToProblem(issue: z.core.$ZodIssue, doc: Document.Parsed, lines: LineCounter, file: string): Problem {
+  const path = issue.path;
+  const factId = factIdAt(doc, path);
+  const field = path.filter((p) => typeof p === "string").at(-1);
+  if (issue.code === "unrecognized_keys") {
+    const level = path.length === 0 ? "file" : path[0] === "relation" ? "relation" : path[0] === "sources" ? "source" : "fact";
+    const known = KNOWN_KEYS[level];
+    const key = issue.keys[0] ?? "";
+    const hint = closest(key, known);
+    return {
+      file,
+      line: lineOfKey(doc, lines, path, key),
+      factId,
+      message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${
+        hint ? ` (did you mean "${hint}"?)` : ""
+      }; allowed: ${known.join(", ")}`,
+    };
+  }
+  const where = describePath(path);
+  let message = issue.message;
+  if (issue.code === "invalid_type") {
+    const got = doc.getIn(path as unknown[]);
+    message = got === undefined ? "is required" : `must be ${issue.expected}, not ${typeOf(got)}`;
+  }
+  return { file, line: lineOf(doc, lines, path), factId, message: `${where}${field === undefined ? "" : " "}${message}` };
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  const parts = path.filter((p, i) => !(typeof p === "number" && i === 1 && (path[0] === "facts" || path[0] === "sources")));
+  if (path[0] === "facts") return parts.slice(1).map(String).join(".");
+  return parts.map(String).join(".");
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  return typeof v === "object" ? "a mapping" : `a ${typeof v}`;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase(), 2);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+/** Cross-file checks and conversion into Knowledge. */
+function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
+  const relations: Relation[] = [];
+  const facts: Fact[] = [];
+  const sources = new Map<string, { source: Source; file: string; line?: number | undefined }>();
+  const factOwners = new Map<string, string>();
+  const relationOwners = new Map<string, string>();
+  const pairOwners = new Map<string, string>();
+  const pendingSourceRefs: Array<{ sourceId: string; file: string; line?: number | undefined; factId: string }> = [];
+
+  for (const f of files) {
+    const { data, display } = f;
+    const line = (path: PropertyKey[]) => lineOf(f.doc, f.lines, path);
+    for (const [i, s] of data.sources.entries()) {
+      const prior = sources.get(s.id);
+      if (prior && JSON.stringify(prior.source) !== JSON.stringify(s)) {
+        problems.push({
+          file: display,
+          line: line(["sources", i, "id"]),
+          message: `source "${s.id}" is also defined, differently, in ${prior.file}${prior.line ? `:${prior.line}` : ""}`,
+        });
+      } else if (!prior) sources.set(s.id, { source: s, file: display, line: line(["sources", i, "id"]) });
+    }
+
+    const r = data.relation;
+    const parties = r.parties.map((name, i) => {
+      const country = gazetteer().resolve(name);
+      if (!country)
+        problems.push({ file: display, line: line(["relation", "parties", i]), message: `relation.parties: unknown country "${name}"` });
+      return country;
+    });
+    const priorRelation = relationOwners.get(r.id);
+    if (priorRelation)
+      problems.push({ file: display, line: line(["relation", "id"]), message: `relation id "${r.id}" is already used in ${priorRelation}` });
+    relationOwners.set(r.id, display);
+    const [a, b] = parties;
+    if (a && b) {
+      if (a.code === b.code)
+        problems.push({ file: display, line: line(["relation", "parties"]), message: "relation.parties: the two parties are the same country" });
+      const pair = [a.code, b.code].sort().join("-");
+      const priorPair = pairOwners.get(pair);
+      if (priorPair)
+        problems.push({
+          file: display,
+          line: line(["relation", "parties"]),
+          message: `relation ${a.name}–${b.name} is already described in ${priorPair}; keep one file per pair of countries`,
+        });
+      pairOwners.set(pair, display);
+      relations.push({ id: r.id, title: r.title, parties: [a, b], aliases: r.aliases, summary: r.summary, file: display });
+    }
+
+    for (const [i, fact] of data.facts.entries()) {
+      const factLine = line(["facts", i]) ?? 0;
+      const prior = factOwners.get(fact.id);
+      if (prior)
+        problems.push({ file: display, line: line(["facts", i, "id"]), factId: fact.id, message: `duplicate fact id; first defined at ${prior}` });
+      else factOwners.set(fact.id, `${display}:${line(["facts", i, "id"]) ?? factLine}`);
+
+      let date: HistoricalDate | null = null;
+      if (fact.date !== undefined && fact.date !== null && fact.date !== "") {
+        try {
+          date = parseDate(fact.date);
+        } catch (error) {
+          if (!(error instanceof DateError)) throw error;
+          problems.push({ file: display, line: line(["facts", i, "date"]), factId: fact.id, message: `date ${error.message}` });
+        }
+      }
+      if (fact.when && !date)
+        problems.push({ file: display, line: line(["facts", i, "when"]), factId: fact.id, message: `"when" needs a "date" to go with it` });
+      pendingSourceRefs.push({ sourceId: fact.source, file: display, line: line(["facts", i, "source"]), factId: fact.id });
+      facts.push({
+        id: fact.id,
+        relationId: r.id,
+        date,
+        when: fact.when,
+        statement: fact.statement,
+        people: fact.people,
+        places: fact.places,
+        tags: fact.tags,
+        keywords: fact.keywords,
+        sourceId: fact.source,
+        section: fact.section,
+        quote: fact.quote,
+        file: display,
+        line: factLine,
+      });
+    }
+  }
+
+  for (const ref of pendingSourceRefs) {
+    if (sources.has(ref.sourceId)) continue;
+    const hint = closest(ref.sourceId, [...sources.keys()]);
+    problems.push({
+      file: ref.file,
+      line: ref.line,
+      factId: ref.factId,
+      message: `source "${ref.sourceId}" is not defined in any knowledge file${hint ? ` (did you mean "${hint}"?)` : ""}`,
+    });
+  }
+
+  facts.sort((x, y) => (x.date && y.date ? compareDates(x.date, y.date) : x.date ? -1 : y.date ? 1 : 0) || x.id.localeCompare(y.id));
+  const hash = createHash("sha256");
+  for (const f of files) hash.update(f.display).update("\0").update(f.text).update("\0");
+  return {
+    version: hash.digest("hex").slice(0, 12),
+    relations,
+    facts,
+    sources: [...sources.values()].map((s) => s.source),
+    files: files.map((f) => basename(f.display)),
+  };
+}

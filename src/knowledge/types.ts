@@ -1,0 +1,61 @@
+/** The validated knowledge: what the loader produces and everything downstream reads. */
+import type { HistoricalDate } from "./dates.ts";
+import type { Country } from "../text/countries.ts";
+
+export interface Source {
+  readonly id: string;
+  readonly title: string;
+  readonly publisher: string;
+  readonly url: string;
+  readonly license: string;
+  /** ISO date on which the source was read. */
+  readonly retrieved: string;
+  /** Local copy of the source, relative to the knowledge folder, when we keep one. */
+  readonly copy?: string | undefined;
+}
+
+export interface Relation {
+  readonly id: string;
+  readonly title: string;
+  /** The two countries, in file order; the relation is the same whichever comes first. */
+  readonly parties: readonly [Country, Country];
+  /** Other names of the relation, native-script titles included. */
+  readonly aliases: readonly string[];
+  readonly summary?: string | undefined;
+  readonly file: string;
+}
+
+export interface Fact {
+  readonly id: string;
+  readonly relationId: string;
+  /** Null for facts the source gives no date for (who the ambassador is, a shared title). */
+  readonly date: HistoricalDate | null;
+  /** How the source words the date ("early 1914"), shown instead of the EDTF label. */
+  readonly when?: string | undefined;
+  readonly statement: string;
+  readonly people: readonly string[];
+  readonly places: readonly string[];
+  readonly tags: readonly string[];
+  /** Extra search words a curator adds (synonyms, other spellings); never shown. */
+  readonly keywords: readonly string[];
+  readonly sourceId: string;
+  readonly section: string;
+  readonly quote?: string | undefined;
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface Knowledge {
+  /** Short content hash of all files: changes whenever any file changes. */
+  readonly version: string;
+  readonly relations: readonly Relation[];
+  /** In date order, undated facts last. */
+  readonly facts: readonly Fact[];
+  readonly sources: readonly Source[];
+  readonly files: readonly string[];
+}
+
+/** The date of a fact as shown to users, at its own precision ("early 1914", "2000 BCE"). */
+export function dateLabel(fact: Fact): string | null {
+  return fact.when ?? fact.date?.label ?? null;
+}

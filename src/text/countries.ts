@@ -1,0 +1,154 @@
+/**
+ * A gazetteer of countries (from the `world-countries` package, plus a few historical
+ * states that relations of the past involve). It lets knowledge files name parties in
+ * plain words and lets the engine see which countries a question is about: a question
+ * about Brazil–Japan relations must not be answered with Afghanistan–Japan facts.
+ */
+import worldCountriesModule, { type Countries } from "world-countries";
+import { fold, words } from "./normalize.ts";
+
+export interface Country {
+  /** ISO 3166-1 alpha-2 code, or an "X…" code for a historical state. */
+  readonly code: string;
+  readonly name: string;
+}
+
+export interface CountryMention {
+  readonly country: Country;
+  /** The words of the question that named it, folded. */
+  readonly phrase: string;
+}
+
+interface Entry {
+  code: string;
+  name: string;
+  names: string[];
+}
+
+// States that no longer exist but that relations and facts refer to.
+const HISTORICAL: Entry[] = [
+  { code: "XSU", name: "Soviet Union", names: ["Soviet Union", "USSR", "Soviet", "Soviets", "U.S.S.R."] },
+  { code: "XYU", name: "Yugoslavia", names: ["Yugoslavia", "Yugoslav", "Yugoslavian"] },
+  { code: "XCS", name: "Czechoslovakia", names: ["Czechoslovakia", "Czechoslovak"] },
+  { code: "XDD", name: "East Germany", names: ["East Germany", "German Democratic Republic", "GDR"] },
+  { code: "XOT", name: "Ottoman Empire", names: ["Ottoman Empire", "Ottoman", "Ottomans"] },
+  { code: "XPR", name: "Prussia", names: ["Prussia", "Prussian"] },
+  { code: "XBI", name: "British India", names: ["British India", "British Raj"] },
+];
+
+// Former or informal names that people still use in questions.
+const EXTRA_NAMES: Record<string, string[]> = {
+  IR: ["Persia", "Persian", "Persians"],
+  MM: ["Burma", "Burmese"],
+  TH: ["Siam", "Siamese"],
+  LK: ["Ceylon"],
+  CD: ["Zaire"],
+  GB: ["Britain", "British", "Great Britain", "UK", "U.K.", "England", "English"],
+  US: ["USA", "U.S.A.", "U.S.", "America", "American", "Americans", "United States"],
+  CN: ["PRC", "Chinese"],
+  AE: ["UAE"],
+  KR: ["South Korea", "South Korean", "South Koreans"],
+  KP: ["North Korea", "North Korean", "DPRK"],
+  NL: ["Holland", "Dutch"],
+  AF: ["Afghan", "Afghans", "Afghani"],
+};
+
+// Words that are country codes or names but mostly mean something else in a question.
+const AMBIGUOUS = new Set(["us", "in", "is", "me", "it", "to", "no", "at", "be", "by", "do", "go", "so", "my"]);
+
+// The package's types describe its ESM default export as the module namespace under NodeNext.
+const worldCountries = worldCountriesModule as unknown as Countries;
+
+function buildEntries(): Entry[] {
+  const entries: Entry[] = worldCountries.map((c) => {
+    const names = [c.name.common, c.name.official, ...c.altSpellings.filter((s) => s.length > 3)];
+    for (const d of Object.values(c.demonyms ?? {}).slice(0, 1)) names.push(d.m, d.f);
+    for (const t of Object.values(c.translations)) names.push(t.common);
+    for (const n of Object.values(c.name.native ?? {})) names.push(n.common);
+    names.push(...(EXTRA_NAMES[c.cca2] ?? []));
+    return { code: c.cca2, name: c.name.common, names };
+  });
+  return [...entries, ...HISTORICAL];
+}
+
+/** Looks up countries by any of their names and finds them in text. */
+export class Gazetteer {
+  private readonly byCode = new Map<string, Country>();
+  /** Folded word sequence ("united kingdom") → country, for scripts with spaces. */
+  private readonly phrases = new Map<string, Country>();
+  /** Names in scripts without spaces (日本), matched as substrings. */
+  private readonly unspaced: Array<[string, Country]> = [];
+  private readonly longestPhrase: number;
+
+  constructor(entries: Entry[] = buildEntries()) {
+    let longest = 1;
+    for (const e of entries) {
+      const country = { code: e.code, name: e.name };
+      this.byCode.set(e.code, country);
+      for (const name of e.names) {
+        if (!name) continue;
+        const key = words(name).join(" ");
+        if (!key || AMBIGUOUS.has(key)) continue;
+        if (/^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u.test(key)) {
+          if (key.length >= 2) this.unspaced.push([key, country]);
+          continue;
+        }
+        // First writer wins, so a country's own names beat another's translations.
+        if (!this.phrases.has(key)) this.phrases.set(key, country);
+        longest = Math.max(longest, key.split(" ").length);
+      }
+    }
+    this.unspaced.sort((a, b) => b[0].length - a[0].length);
+    this.longestPhrase = Math.min(longest, 6);
+  }
+
+  /** The country a name, demonym or code denotes, if any ("Japan", "Japanese", "JP", "日本"). */
+  resolve(name: string): Country | undefined {
+    const trimmed = name.trim();
+    const byCode = this.byCode.get(trimmed.toUpperCase());
+    if (byCode && trimmed.length <= 3) return byCode;
+    const key = words(trimmed).join(" ");
+    return this.phrases.get(key) ?? this.unspaced.find(([n]) => n === key)?.[1];
+  }
+
+  /** Country by code. */
+  byId(code: string): Country | undefined {
+    return this.byCode.get(code);
+  }
+
+  /** Every country named in the text, longest names first, each once. */
+  find(text: string): CountryMention[] {
+    const found = new Map<string, CountryMention>();
+    const ws = words(text);
+    for (let i = 0; i < ws.length; ) {
+      let matched = 0;
+      for (let n = Math.min(this.longestPhrase, ws.length - i); n >= 1; n--) {
+        const phrase = ws.slice(i, i + n).join(" ");
+        const country = this.phrases.get(phrase);
+        if (country) {
+          if (!found.has(country.code)) found.set(country.code, { country, phrase });
+          matched = n;
+          break;
+        }
+      }
+      i += matched || 1;
+    }
+    const folded = fold(text);
+    if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(folded)) {
+      let rest = folded;
+      for (const [name, country] of this.unspaced) {
+        if (!rest.includes(name)) continue;
+        rest = rest.split(name).join(" ");
+        if (!found.has(country.code)) found.set(country.code, { country, phrase: name });
+      }
+    }
+    return [...found.values()];
+  }
+}
+
+let shared: Gazetteer | undefined;
+/** The process-wide gazetteer (built once: ~250 countries, a few ms). */
+export function gazetteer(): Gazetteer {
+  shared ??= new Gazetteer();
+  return shared;
+}

@@ -1,0 +1,104 @@
+/**
+ * Text normalization shared by the index and the question parser: both sides of a
+ * match must be processed the same way, so this is the only place that decides what a
+ * "term" is.
+ */
+import { stemmer } from "stemmer";
+
+/** Longest input the engine looks at; longer questions are cut, never rejected. */
+export const MAX_QUESTION_CHARS = 500;
+
+// Control, format (zero-width, bidi overrides) and private-use characters carry no
+// meaning for matching and can hide text from a reader; they are removed everywhere.
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** Removes invisible and control characters, collapses whitespace, trims. */
+export function sanitize(text: string): string {
+  return text.replace(INVISIBLE, "").replace(/\s+/gu, " ").trim();
+}
+
+/** Lower-cases and folds accents (Tōgō → togo), keeping non-Latin scripts intact. */
+export function fold(text: string): string {
+  return text
+    .normalize("NFKD")
+    // Only Latin diacritics are folded; kana voicing marks change the word, so they stay.
+    .replace(/[\u0300-\u036f]/g, "")
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'");
+}
+
+// Question words, auxiliaries and the most common function words. Kept short on purpose:
+// words like "first", "after" or "relations" carry meaning for this domain.
+const STOP_WORDS = new Set(
+  (
+    "a an the and or but of to in on at by for from with without into onto over under about as is are was were be been " +
+    "being am do does did done doing have has had having will would shall should can could may might must " +
+    "what when where who whom whose which why how whats whens wheres whos hows " +
+    "this that these those there here it its it's they them their theirs he him his she her hers we us our you your i me my " +
+    "any some all each every no not than then so such very just also too only ever " +
+    "tell please know say said give show me list happen happened happens happening occur occurred event events " +
+    "s t d ll re ve"
+  ).split(" "),
+);
+
+/** True for words that never carry the content of a question. */
+export function isStopWord(term: string): boolean {
+  return STOP_WORDS.has(term);
+}
+
+const WORDS = new Intl.Segmenter("en", { granularity: "word" });
+// Scripts written without spaces need a dictionary-based segmenter; ICU's Japanese model
+// also covers Chinese ideographs.
+const CJK_WORDS = new Intl.Segmenter("ja", { granularity: "word" });
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+
+/** Splits folded text into word tokens (no stemming, no stop-word removal). */
+export function words(text: string): string[] {
+  const folded = fold(text);
+  const segmenter = CJK.test(folded) ? CJK_WORDS : WORDS;
+  const out: string[] = [];
+  for (const seg of segmenter.segment(folded)) {
+    if (!seg.isWordLike) continue;
+    // "afghanistan's" → "afghanistan"; hyphenated words also yield their parts below.
+    const word = seg.segment.replace(/'s?$/u, "");
+    if (word) out.push(word);
+  }
+  return out;
+}
+
+/** Reduces a folded word to the form stored in the index (Porter stem for Latin words). */
+export function stem(word: string): string {
+  return /^[a-z]+$/.test(word) && word.length > 3 ? stemmer(word) : word;
+}
+
+/** Words → index terms: stop words dropped, stemmed. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    // Single hiragana are Japanese particles (と, の, は): the stop words of that script.
+    if (isStopWord(w) || /^\p{Script=Hiragana}$/u.test(w)) continue;
+    out.push(stem(w));
+  }
+  return out;
+}
+
+/** Levenshtein distance, stopping early once it exceeds `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
