@@ -443,3 +443,11 @@ function fullTextCandidates(index: KnowledgeIndex, q: ParsedQuestion, pool: read
   const results = index.search.search(q.residual, allowed ? { filter: (r) => allowed.has(r.id as number) } : {});
   return results.slice(0, 200).map((r) => index.facts[r.id as number]!);
 }
+
+/** Facts matching partly typed text, for autocomplete (prefix on the last word, small typos). */
+export function suggestFacts(index: KnowledgeIndex, partial: string, limit = 25): Fact[] {
+  const text = partial.slice(0, 200);
+  if (!/[\p{L}\p{N}]/u.test(text)) return index.facts.slice(0, limit).map((f) => f.fact);
+  const results = index.search.search(text, { prefix: true, fuzzy: 0.2, combineWith: "OR" });
+  return results.slice(0, limit).map((r) => index.facts[r.id as number]!.fact);
+}

@@ -1,0 +1,16 @@
+/**
+ * The command registry: the one list the Discord adapter, the console and the deploy
+ * script all read. Adding a command = a file in this folder + a line here.
+ */
+import type { Command, CommandData } from "../src/interactions/command.ts";
+import ask from "./ask.ts";
+import fact from "./fact.ts";
+import help from "./help.ts";
+import relations from "./relations.ts";
+import reload from "./reload.ts";
+import sources from "./sources.ts";
+import timeline from "./timeline.ts";
+
+// Handlers are declared as methods (bivariant), so each command keeps its own option
+// types and still fits the common shape here.
+export const commands: readonly Command<CommandData>[] = [ask, timeline, fact, relations, sources, help, reload];

@@ -1,0 +1,15 @@
+/** /relations — the relations held, with fact counts and date ranges. */
+import { InteractionContextType } from "discord.js";
+import { defineCommand } from "../src/interactions/command.ts";
+import { relationsReply } from "../src/replies/messages.ts";
+
+export default defineCommand({
+  data: {
+    name: "relations",
+    description: "The relations between countries I cover",
+    name_localizations: { ja: "関係一覧" },
+    description_localizations: { ja: "扱っている二国間関係の一覧" },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+  },
+  execute: ({ index }) => relationsReply(index),
+});

@@ -1,0 +1,21 @@
+/** /reload — admins reload the knowledge files without restarting. */
+import { InteractionContextType, PermissionFlagsBits } from "discord.js";
+import { defineCommand } from "../src/interactions/command.ts";
+import { reloadReply } from "../src/replies/messages.ts";
+
+export default defineCommand({
+  data: {
+    name: "reload",
+    description: "Reload the knowledge files (admins)",
+    name_localizations: { ja: "再読み込み" },
+    description_localizations: { ja: "知識ファイルを再読み込みする（管理者）" },
+    // Hidden from members without Manage Server; the dispatcher checks again on our side.
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    contexts: [InteractionContextType.Guild],
+  },
+  guildOnly: true,
+  adminOnly: true,
+  async execute({ services }) {
+    return reloadReply(await services.store.reload());
+  },
+});

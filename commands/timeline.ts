@@ -1,0 +1,141 @@
+/** /timeline — a relation's facts in date order, paged with buttons only the invoker can use. */
+import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
+import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
+import { pairKey } from "../src/index/knowledge-index.ts";
+import { defineCommand, type ComponentContext } from "../src/interactions/command.ts";
+import { DateError, parseDate, type Period } from "../src/knowledge/dates.ts";
+import type { Relation } from "../src/knowledge/types.ts";
+import { parsePeriods } from "../src/engine/periods.ts";
+import { UserError } from "../src/errors.ts";
+import { noticeReply, TIMELINE_PAGE_SIZE, timelineReply } from "../src/replies/messages.ts";
+import { LIMITS, truncate, userText } from "../src/replies/safe.ts";
+import { gazetteer } from "../src/text/countries.ts";
+import { fold } from "../src/text/normalize.ts";
+
+/** Finds a relation by id, title, alias or its two countries ("Japan Afghanistan"). */
+export function findRelation(index: KnowledgeIndex, text: string | undefined): Relation {
+  const relations = index.knowledge.relations;
+  if (!text?.trim()) {
+    if (relations.length === 1) return relations[0]!;
+    throw new UserError(`Which relation? I cover ${relations.length}: see \`/relations\`.`, "relation-missing");
+  }
+  const key = fold(text.trim());
+  const direct = relations.find(
+    (r) => r.id === key || fold(r.title) === key || r.aliases.some((a) => fold(a) === key),
+  );
+  if (direct) return direct;
+  const countries = gazetteer().find(text).map((m) => m.country.code);
+  if (countries.length === 2) {
+    const r = index.relationByPair.get(pairKey(countries[0]!, countries[1]!));
+    if (r) return r;
+  }
+  throw new UserError(`I don't hold a relation called “${userText(text, 100)}”. See \`/relations\`.`, "relation-unknown");
+}
+
+/** "1960", "2022-09", "1970s", "September 2022" → a period; anything else is the user's error. */
+export function parseBound(option: string, value: string | undefined): Period | undefined {
+  if (!value?.trim()) return undefined;
+  const text = value.trim();
+  try {
+    const d = parseDate(text);
+    return { min: d.min, max: d.max, label: d.label };
+  } catch (error) {
+    if (!(error instanceof DateError)) throw error;
+  }
+  const parsed = parsePeriods(fold(text));
+  if (parsed.period && !/[\p{L}\p{N}]/u.test(parsed.residual)) return parsed.period;
+  throw new UserError(
+    `${option}: “${userText(text, 40)}” is not a year, month or decade (try 1960, 2022-09 or 1970s).`,
+    "bad-date",
+  );
+}
+
+function render(index: KnowledgeIndex, relation: Relation, ownerId: string, page: number, from?: string, to?: string) {
+  const lo = parseBound("from", from);
+  const hi = parseBound("to", to);
+  if (lo && hi && lo.min > hi.max) throw new UserError("from: must not be after to.", "bad-range");
+  const facts = (index.byRelation.get(relation.id) ?? [])
+    .map((f) => f.fact)
+    .filter((f) => (!lo && !hi) || (f.date && (!lo || f.date.max >= lo.min) && (!hi || f.date.min <= hi.max)));
+  const pages = Math.max(1, Math.ceil(facts.length / TIMELINE_PAGE_SIZE));
+  const p = Math.min(Math.max(1, page), pages);
+  return timelineReply({
+    relation,
+    facts: facts.slice((p - 1) * TIMELINE_PAGE_SIZE, p * TIMELINE_PAGE_SIZE),
+    page: p,
+    pages,
+    total: facts.length,
+    from: from?.trim() || undefined,
+    to: to?.trim() || undefined,
+    ownerId,
+    sources: index.sourceById,
+    version: index.version,
+  });
+}
+
+export default defineCommand({
+  data: {
+    name: "timeline",
+    description: "A relation's facts in date order",
+    name_localizations: { ja: "年表" },
+    description_localizations: { ja: "二国間関係の出来事を年代順に表示する" },
+    contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "relation",
+        description: "The relation, e.g. Afghanistan–Japan",
+        name_localizations: { ja: "関係" },
+        description_localizations: { ja: "二国間関係（例：アフガニスタン–日本）" },
+        autocomplete: true,
+        max_length: 200,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "from",
+        description: "From a year, month or decade (1960, 2022-09, 1970s)",
+        name_localizations: { ja: "開始" },
+        description_localizations: { ja: "開始（年・月・年代）" },
+        max_length: 40,
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "to",
+        description: "Up to a year, month or decade",
+        name_localizations: { ja: "終了" },
+        description_localizations: { ja: "終了（年・月・年代）" },
+        max_length: 40,
+      },
+      {
+        type: ApplicationCommandOptionType.Integer,
+        name: "page",
+        description: "Page number",
+        name_localizations: { ja: "ページ" },
+        description_localizations: { ja: "ページ番号" },
+        min_value: 1,
+        max_value: 10000,
+      },
+    ],
+  },
+  execute({ options, actor, index }) {
+    const relation = findRelation(index, options.relation);
+    return render(index, relation, actor.id, options.page ?? 1, options.from, options.to);
+  },
+  autocomplete({ focused, index }) {
+    const typed = fold(focused.value.trim());
+    return index.knowledge.relations
+      .filter((r) => !typed || [r.id, r.title, ...r.aliases].some((n) => fold(n).includes(typed)) || r.parties.some((p) => fold(p.name).startsWith(typed)))
+      .slice(0, LIMITS.choices)
+      .map((r) => ({ name: truncate(r.title, LIMITS.choiceName), value: r.id }));
+  },
+  components: {
+    page(ctx: ComponentContext) {
+      const [ownerId, page, from, to, relationId] = ctx.args;
+      if (ctx.actor.id !== ownerId)
+        return { reply: noticeReply("Only the person who ran this /timeline can page it. Run `/timeline` yourself.") };
+      const relation = ctx.index.relationById.get(relationId ?? "");
+      if (!relation) return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
+      return { update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, from, to) };
+    },
+  },
+});

@@ -1,0 +1,29 @@
+/** `npm run check-knowledge`: validates the knowledge files and prints a summary; exit 1 on any problem. */
+import { loadKnowledge } from "../../knowledge/load.ts";
+import { formatProblem } from "../../knowledge/problems.ts";
+import { dateLabel } from "../../knowledge/types.ts";
+import { cliKnowledgeDir } from "./knowledge.ts";
+
+const { dir, display } = cliKnowledgeDir();
+const result = await loadKnowledge(dir, display);
+if (!result.ok) {
+  process.stderr.write(
+    `${result.problems.length} problem${result.problems.length === 1 ? "" : "s"} in ${display}:\n` +
+      result.problems.map((p) => `  ${formatProblem(p)}`).join("\n") +
+      "\n",
+  );
+  process.exitCode = 1;
+} else {
+  const k = result.knowledge;
+  const dated = k.facts.filter((f) => f.date);
+  const first = dated[0];
+  const last = dated.at(-1);
+  const lines = [
+    `${display}: OK (version ${k.version})`,
+    `  relations: ${k.relations.length} (${k.relations.map((r) => r.title).join(", ")})`,
+    `  facts:     ${k.facts.length} (${dated.length} dated, ${k.facts.length - dated.length} undated)`,
+    `  sources:   ${k.sources.length}`,
+    first && last ? `  dates:     ${dateLabel(first)} – ${dateLabel(last)}` : "  dates:     none",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

@@ -1,0 +1,111 @@
+/**
+ * Configuration: read once from the environment (after dotenv), validated with one
+ * schema, typed. A bad value stops start-up with `KEY: what is wrong`, never echoing a
+ * secret's value.
+ */
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** The repository's own knowledge folder, so the bot works from any working directory. */
+export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
+
+const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
+const idList = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(snowflake));
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""], { error: "must be true or false" })
+  .default("false")
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const positiveInt = (dflt: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(max, `must be at most ${max}`)
+    .default(dflt);
+
+const schema = z.object({
+  DISCORD_TOKEN: z
+    .string()
+    .trim()
+    // Shape only: three base64url parts. The value itself is never put into a message.
+    .regex(/^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}$/, {
+      error: "does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
+    })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DISCORD_GUILD_ID: snowflake.optional().or(z.literal("").transform(() => undefined)),
+  DISCORD_API_BASE: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://discord.com/api" })
+    .default("https://discord.com/api")
+    .transform((u) => u.replace(/\/+$/, "")),
+  KNOWLEDGE_DIR: z
+    .string()
+    .default("")
+    .transform((d) => (d.trim() ? resolve(d.trim()) : DEFAULT_KNOWLEDGE_DIR)),
+  KNOWLEDGE_WATCH: bool,
+  ADMIN_ROLE_IDS: idList,
+  ADMIN_USER_IDS: idList,
+  CHAT_CHANNEL_IDS: idList,
+  COOLDOWN_ANSWERS: positiveInt(5, 1000),
+  COOLDOWN_WINDOW_SECONDS: positiveInt(30, 86_400),
+  LOG_LEVEL: z
+    .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], {
+      error: "must be one of trace, debug, info, warn, error, fatal, silent",
+    })
+    .optional(),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+export interface Config {
+  readonly token: string | undefined;
+  readonly guildId: string | undefined;
+  readonly apiBase: string;
+  readonly knowledgeDir: string;
+  readonly knowledgeWatch: boolean;
+  readonly adminRoleIds: readonly string[];
+  readonly adminUserIds: readonly string[];
+  readonly chatChannelIds: readonly string[];
+  /** Answers a user may get per window; 0 turns the cooldown off. */
+  readonly cooldownAnswers: number;
+  readonly cooldownWindowMs: number;
+  readonly logLevel: string | undefined;
+  readonly logFormat: "json" | "pretty";
+}
+
+/** Invalid configuration; the message lists every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the environment; throws ConfigError naming each bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = result.data;
+  return {
+    token: e.DISCORD_TOKEN,
+    guildId: e.DISCORD_GUILD_ID,
+    apiBase: e.DISCORD_API_BASE,
+    knowledgeDir: e.KNOWLEDGE_DIR,
+    knowledgeWatch: e.KNOWLEDGE_WATCH,
+    adminRoleIds: e.ADMIN_ROLE_IDS,
+    adminUserIds: e.ADMIN_USER_IDS,
+    chatChannelIds: e.CHAT_CHANNEL_IDS,
+    cooldownAnswers: e.COOLDOWN_ANSWERS,
+    cooldownWindowMs: e.COOLDOWN_WINDOW_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === "production" || !process.stdout.isTTY ? "json" : "pretty"),
+  };
+}

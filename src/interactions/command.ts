@@ -1,0 +1,141 @@
+/**
+ * What a slash command is, independent of Discord: its definition (the JSON Discord
+ * registers) and its handlers, typed together so a handler's options follow from the
+ * definition. The Discord adapter and the local console both run these.
+ */
+import type {
+  APIActionRowComponent,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  LocalizationMap,
+} from "discord.js";
+import type { KnowledgeIndex } from "../index/knowledge-index.ts";
+import type { Logger } from "../logger.ts";
+import type { KnowledgeStore } from "../store/knowledge-store.ts";
+
+/** A message, shaped as Discord's API wants it; the console renders the same object as text. */
+export interface Reply {
+  readonly content?: string;
+  readonly embeds?: readonly APIEmbed[];
+  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** Only the invoking user sees it (slash commands only). */
+  readonly ephemeral?: boolean;
+}
+
+export interface OptionData {
+  readonly type: ApplicationCommandOptionType;
+  readonly name: string;
+  readonly description: string;
+  readonly name_localizations?: LocalizationMap;
+  readonly description_localizations?: LocalizationMap;
+  readonly required?: boolean;
+  readonly autocomplete?: boolean;
+  readonly min_length?: number;
+  readonly max_length?: number;
+  readonly min_value?: number;
+  readonly max_value?: number;
+}
+
+export interface CommandData {
+  readonly name: string;
+  readonly description: string;
+  readonly name_localizations?: LocalizationMap;
+  readonly description_localizations?: LocalizationMap;
+  readonly options?: readonly OptionData[];
+  /** Bitfield as a string; "32" (Manage Server) hides a command from other members. */
+  readonly default_member_permissions?: string | null;
+  readonly contexts?: readonly InteractionContextType[];
+}
+
+type ValueOf<T> = T extends ApplicationCommandOptionType.String
+  ? string
+  : T extends ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number
+    ? number
+    : T extends ApplicationCommandOptionType.Boolean
+      ? boolean
+      : string;
+type OptionList<D> = D extends { readonly options: infer O extends readonly OptionData[] } ? O : readonly [];
+
+/** The option values a handler receives, derived from the command's definition. */
+export type OptionsOf<D extends CommandData> = {
+  readonly [O in OptionList<D>[number] as O["name"]]: O extends { readonly required: true }
+    ? ValueOf<O["type"]>
+    : ValueOf<O["type"]> | undefined;
+};
+
+/** Who acts, as the adapter established it. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+  /** Decided by the adapter (Discord: Manage Server, admin roles or ids; console: always). */
+  readonly isAdmin: boolean;
+  readonly guildId: string | null;
+  readonly locale: string;
+}
+
+export interface Services {
+  readonly store: KnowledgeStore;
+  readonly log: Logger;
+  /** Name and description of every command, for /help (avoids an import cycle). */
+  readonly commands: ReadonlyArray<{ readonly name: string; readonly description: string }>;
+}
+
+export interface CommandContext<O> {
+  readonly options: O;
+  readonly actor: Actor;
+  /** The knowledge snapshot this interaction started on. */
+  readonly index: KnowledgeIndex;
+  readonly services: Services;
+}
+
+export interface Choice {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface AutocompleteContext {
+  readonly focused: { readonly name: string; readonly value: string };
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly index: KnowledgeIndex;
+}
+
+export interface ComponentContext {
+  /** The custom id split on ":" after the "kz:<command>:<action>" prefix. */
+  readonly args: readonly string[];
+  /** Chosen values of a select menu. */
+  readonly values: readonly string[];
+  readonly actor: Actor;
+  readonly index: KnowledgeIndex;
+  readonly services: Services;
+}
+
+/** A component either rewrites the message it sits on, or answers with a new reply. */
+export type ComponentResult = { readonly update: Reply } | { readonly reply: Reply };
+
+export interface Command<D extends CommandData = CommandData> {
+  readonly data: D;
+  /** Refused outside a server (DMs). */
+  readonly guildOnly?: boolean;
+  /** Checked again on our side, whatever Discord showed. */
+  readonly adminOnly?: boolean;
+  /** Counts towards the per-user answer cooldown. */
+  readonly costly?: boolean;
+  execute(ctx: CommandContext<OptionsOf<D>>): Promise<Reply> | Reply;
+  autocomplete?(ctx: AutocompleteContext): readonly Choice[];
+  /** Button and select handlers, by action: custom id "kz:<command>:<action>:args…". */
+  readonly components?: Readonly<Record<string, (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult>>;
+}
+
+/** Declares a command; `const` keeps the option names literal so handlers are typed from them. */
+export function defineCommand<const D extends CommandData>(command: Command<D>): Command<D> {
+  return command;
+}
+
+/** Builds a component custom id; Discord allows 100 characters. */
+export function customId(command: string, action: string, ...args: (string | number)[]): string {
+  const id = ["kz", command, action, ...args.map(String)].join(":");
+  if (id.length > 100) throw new Error(`custom id longer than 100 characters: ${id}`);
+  return id;
+}

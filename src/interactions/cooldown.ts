@@ -1,0 +1,31 @@
+/** Per-user answer cooldown: at most N answers per sliding window. */
+export class Cooldown {
+  private readonly hits = new Map<string, number[]>();
+
+  constructor(
+    /** Answers allowed per window; 0 disables the cooldown. */
+    private readonly answers: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records an answer for the user if allowed; otherwise says how long to wait. */
+  take(userId: string): { ok: true } | { ok: false; retryInMs: number } {
+    if (this.answers <= 0 || this.windowMs <= 0) return { ok: true };
+    const now = this.now();
+    const recent = (this.hits.get(userId) ?? []).filter((t) => now - t < this.windowMs);
+    if (recent.length >= this.answers) {
+      this.hits.set(userId, recent);
+      return { ok: false, retryInMs: this.windowMs - (now - recent[0]!) };
+    }
+    recent.push(now);
+    this.hits.set(userId, recent);
+    // Keep memory bounded under a flood of distinct users.
+    if (this.hits.size > 10_000) this.prune(now);
+    return { ok: true };
+  }
+
+  private prune(now: number): void {
+    for (const [user, times] of this.hits) if (times.every((t) => now - t >= this.windowMs)) this.hits.delete(user);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The one dispatcher: every slash command, autocomplete, button, select and chat question
+ * goes through here, from Discord and from the console alike. It always produces a reply:
+ * a UserError shows its message, anything else shows a short apology with a reference
+ * while the log gets the stack. One structured log line per interaction.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { ApplicationCommandOptionType } from "discord.js";
+import { answerQuestion } from "../engine/engine.ts";
+import { UserError } from "../errors.ts";
+import { answerReply, noticeReply } from "../replies/messages.ts";
+import type {
+  Actor,
+  Choice,
+  Command,
+  CommandData,
+  ComponentResult,
+  OptionData,
+  Reply,
+  Services,
+} from "./command.ts";
+import type { Cooldown } from "./cooldown.ts";
+
+export interface ChatOptions {
+  /** In auto-answer channels the bot stays silent when it does not know. */
+  readonly quietWhenUnknown?: boolean;
+}
+
+export class Dispatcher {
+  private readonly byName: ReadonlyMap<string, Command<CommandData>>;
+
+  constructor(
+    readonly commands: readonly Command<CommandData>[],
+    readonly services: Services,
+    private readonly cooldown?: Cooldown,
+  ) {
+    this.byName = new Map(commands.map((c) => [c.data.name, c]));
+  }
+
+  /** Runs a slash command; always resolves to a reply. */
+  async command(name: string, rawOptions: Readonly<Record<string, unknown>>, actor: Actor): Promise<Reply> {
+    return this.run({ kind: "command", command: name, actor }, async (index) => {
+      const command = this.byName.get(name);
+      if (!command) throw new UserError(`I don't know the command /${String(name).slice(0, 40)}. Try \`/help\`.`, "unknown-command");
+      if (command.guildOnly && !actor.guildId) throw new UserError("That command works only in a server.", "guild-only");
+      if (command.adminOnly && !actor.isAdmin)
+        throw new UserError("Only server admins (Manage Server, or a configured admin role) can do that.", "not-admin");
+      const options = coerceOptions(command.data.options ?? [], rawOptions);
+      if (command.costly) this.takeCooldown(actor);
+      return command.execute({ options, actor, index, services: this.services });
+    });
+  }
+
+  /** Autocomplete choices; never throws (a failure offers nothing). */
+  autocomplete(name: string, focused: { name: string; value: string }, options: Readonly<Record<string, unknown>>): Choice[] {
+    const command = this.byName.get(name);
+    if (!command?.autocomplete) return [];
+    try {
+      const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
+      return command.autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index }).slice(0, 25);
+    } catch (error) {
+      this.services.log.error({ err: error, command: name }, "autocomplete failed");
+      return [];
+    }
+  }
+
+  /** Runs a button or select handler named by its custom id "kz:<command>:<action>:…". */
+  async component(customId: string, values: readonly string[], actor: Actor): Promise<ComponentResult> {
+    let result: ComponentResult | undefined;
+    const [prefix, commandName = "", action = "", ...args] = String(customId).split(":");
+    const reply = await this.run({ kind: "component", command: `${commandName}:${action}`, actor }, async (index) => {
+      const handler = prefix === "kz" ? this.byName.get(commandName)?.components?.[action] : undefined;
+      if (!handler) throw new UserError("That button no longer works; run the command again.", "unknown-component");
+      result = await handler({ args, values, actor, index, services: this.services });
+      return "update" in result ? result.update : result.reply;
+    });
+    return result && reply === ("update" in result ? result.update : result.reply) ? result : { reply };
+  }
+
+  /** Answers a chat message; null means stay silent (cooldown, or unknown in a quiet channel). */
+  async chat(text: string, actor: Actor, options: ChatOptions = {}): Promise<Reply | null> {
+    let silent = false;
+    const reply = await this.run({ kind: "chat", command: "chat", actor }, async (index) => {
+      if (this.cooldown && !this.cooldown.take(actor.id).ok) {
+        silent = true;
+        return noticeReply("");
+      }
+      const answer = answerQuestion(index, text);
+      if (!answer.answered && options.quietWhenUnknown) silent = true;
+      return answerReply(answer, index.knowledge.relations);
+    });
+    return silent ? null : reply;
+  }
+
+  private takeCooldown(actor: Actor): void {
+    const result = this.cooldown?.take(actor.id);
+    if (result && !result.ok)
+      throw new UserError(`You're asking quickly — try again in ${Math.ceil(result.retryInMs / 1000)} s.`, "cooldown");
+  }
+
+  private async run(
+    meta: { kind: string; command: string; actor: Actor },
+    body: (index: Services["store"]["index"]) => Promise<Reply> | Reply,
+  ): Promise<Reply> {
+    const started = performance.now();
+    // One snapshot per interaction: a reload meanwhile does not change this answer.
+    const index = this.services.store.index;
+    const log = { kind: meta.kind, command: meta.command, user: meta.actor.id, guild: meta.actor.guildId, version: index.version };
+    try {
+      const reply = await body(index);
+      this.services.log.info({ ...log, ms: round(performance.now() - started), outcome: "ok" }, "interaction");
+      return reply;
+    } catch (error) {
+      const ms = round(performance.now() - started);
+      if (error instanceof UserError) {
+        this.services.log.info({ ...log, ms, outcome: "user-error", code: error.code }, "interaction");
+        return noticeReply(error.message);
+      }
+      const ref = randomBytes(3).toString("hex");
+      this.services.log.error({ ...log, ms, outcome: "error", ref, err: error }, "interaction failed");
+      return noticeReply(`Something went wrong on my side (ref ${ref}); it has been logged. Please try again.`);
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+const TRUE = /^(?:true|yes|y|1|on)$/i;
+const FALSE = /^(?:false|no|n|0|off)$/i;
+
+/** Checks option values against the definition (Discord sends typed values, the console strings). */
+export function coerceOptions(defs: readonly OptionData[], raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of defs) {
+    const value = Object.hasOwn(raw, def.name) ? raw[def.name] : undefined;
+    if (value === undefined || value === null || value === "") {
+      if (def.required) throw new UserError(`Option “${def.name}” is required.`, "option-missing");
+      continue;
+    }
+    switch (def.type) {
+      case ApplicationCommandOptionType.Integer:
+      case ApplicationCommandOptionType.Number: {
+        const n = typeof value === "number" ? value : Number(String(value).trim());
+        const integer = def.type === ApplicationCommandOptionType.Integer;
+        if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
+          throw new UserError(`Option “${def.name}” must be ${integer ? "a whole number" : "a number"}.`, "option-type");
+        if ((def.min_value !== undefined && n < def.min_value) || (def.max_value !== undefined && n > def.max_value))
+          throw new UserError(`Option “${def.name}” must be between ${def.min_value ?? "…"} and ${def.max_value ?? "…"}.`, "option-range");
+        out[def.name] = n;
+        break;
+      }
+      case ApplicationCommandOptionType.Boolean: {
+        if (typeof value === "boolean") out[def.name] = value;
+        else if (TRUE.test(String(value))) out[def.name] = true;
+        else if (FALSE.test(String(value))) out[def.name] = false;
+        else throw new UserError(`Option “${def.name}” must be true or false.`, "option-type");
+        break;
+      }
+      default: {
+        if (typeof value !== "string") throw new UserError(`Option “${def.name}” must be text.`, "option-type");
+        out[def.name] = def.max_length ? value.slice(0, def.max_length) : value;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * The live knowledge. Readers take `store.index` once per question and keep that
+ * snapshot, so an answer in flight finishes on the version it started with. A reload
+ * loads and indexes the files beside the live index and swaps the reference only when
+ * everything is valid; on any problem the old index keeps serving. Reloads are
+ * serialized: a second one waits for the first.
+ */
+import { watch, type FSWatcher } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { KnowledgeIndex } from "../index/knowledge-index.ts";
+import { loadKnowledge } from "../knowledge/load.ts";
+import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
+import type { Fact, Knowledge } from "../knowledge/types.ts";
+
+export type ReloadResult =
+  | {
+      readonly ok: true;
+      readonly version: string;
+      readonly previousVersion: string;
+      readonly added: readonly string[];
+      readonly changed: readonly string[];
+      readonly removed: readonly string[];
+      readonly facts: number;
+      readonly ms: number;
+    }
+  | {
+      readonly ok: false;
+      readonly problems: readonly Problem[];
+      /** The version that keeps serving. */
+      readonly keptVersion: string;
+      readonly ms: number;
+    };
+
+export interface StoreOptions {
+  /** How files are shown in problems ("knowledge/x.yaml"). */
+  readonly displayRoot?: string;
+}
+
+export class KnowledgeStore {
+  private live: KnowledgeIndex;
+  private queue: Promise<unknown> = Promise.resolve();
+  private watcher: FSWatcher | undefined;
+  private readonly listeners = new Set<(result: ReloadResult) => void>();
+
+  private constructor(
+    readonly dir: string,
+    index: KnowledgeIndex,
+    private readonly options: StoreOptions,
+  ) {
+    this.live = index;
+  }
+
+  /** Loads the folder; throws KnowledgeError listing every problem. */
+  static async open(dir: string, options: StoreOptions = {}): Promise<KnowledgeStore> {
+    const result = await loadKnowledge(dir, options.displayRoot);
+    if (!result.ok) throw new KnowledgeError(result.problems);
+    return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options);
+  }
+
+  /** Wraps an already built index (tests, benchmarks). */
+  static fromIndex(dir: string, index: KnowledgeIndex, options: StoreOptions = {}): KnowledgeStore {
+    return new KnowledgeStore(dir, index, options);
+  }
+
+  /** The current snapshot; hold on to it for the duration of one answer. */
+  get index(): KnowledgeIndex {
+    return this.live;
+  }
+
+  get version(): string {
+    return this.live.version;
+  }
+
+  /** Reloads from disk; serialized with any reload already running. */
+  reload(): Promise<ReloadResult> {
+    const run = this.queue.then(() => this.reloadNow());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Calls `listener` after every reload (for logging). */
+  onReload(listener: (result: ReloadResult) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reloads when files change (debounced), with the same safety as a manual reload. */
+  watch(debounceMs = 300): void {
+    if (this.watcher) return;
+    let timer: NodeJS.Timeout | undefined;
+    this.watcher = watch(this.dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.reload(), debounceMs);
+    });
+    this.watcher.on("error", () => undefined);
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
+    const started = performance.now();
+    const previous = this.live;
+    let result: ReloadResult;
+    try {
+      const loaded = await loadKnowledge(this.dir, this.options.displayRoot);
+      if (!loaded.ok) {
+        result = { ok: false, problems: loaded.problems, keptVersion: previous.version, ms: performance.now() - started };
+      } else {
+        const next = await KnowledgeIndex.buildAsync(loaded.knowledge);
+        const diff = diffFacts(previous.knowledge, loaded.knowledge);
+        this.live = next; // the swap: one reference assignment
+        result = {
+          ok: true,
+          version: next.version,
+          previousVersion: previous.version,
+          ...diff,
+          facts: loaded.knowledge.facts.length,
+          ms: performance.now() - started,
+        };
+      }
+    } catch (error) {
+      // A bug while reloading must not take the live knowledge with it.
+      result = {
+        ok: false,
+        problems: [{ file: this.options.displayRoot ?? this.dir, message: `reload failed: ${(error as Error).message}` }],
+        keptVersion: previous.version,
+        ms: performance.now() - started,
+      };
+    }
+    for (const listener of this.listeners) listener(result);
+    return result;
+  }
+}
+
+function comparable(f: Fact): string {
+  const { file: _file, line: _line, ...rest } = f;
+  return JSON.stringify(rest);
+}
+
+/** Fact ids added, changed and removed between two knowledge versions. */
+export function diffFacts(before: Knowledge, after: Knowledge) {
+  const old = new Map(before.facts.map((f) => [f.id, comparable(f)]));
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const f of after.facts) {
+    const prior = old.get(f.id);
+    if (prior === undefined) added.push(f.id);
+    else if (prior !== comparable(f)) changed.push(f.id);
+    old.delete(f.id);
+  }
+  return { added, changed, removed: [...old.keys()] };
+}
