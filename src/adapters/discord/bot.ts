@@ -1,0 +1,172 @@
+/**
+ * The Discord adapter: discord.js events in, dispatcher calls, replies out. Discord
+ * objects live only here; everything it runs is platform-neutral.
+ */
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  Partials,
+  PermissionFlagsBits,
+  type ClientOptions,
+  type Interaction,
+  type InteractionEditReplyOptions,
+  type InteractionUpdateOptions,
+  type Message,
+} from "discord.js";
+import type { Config } from "../../config.ts";
+import type { Actor } from "../../interactions/command.ts";
+import type { Dispatcher } from "../../interactions/dispatcher.ts";
+import type { Logger } from "../../logger.ts";
+import { noticeReply } from "../../replies/messages.ts";
+import { interactionPayload, messageBody, messagePayload, NO_PINGS } from "./payload.ts";
+
+export interface BotOptions {
+  readonly config: Config;
+  readonly dispatcher: Dispatcher;
+  readonly log: Logger;
+  /** Extra client options (tests shorten the identify throttle; nothing else should). */
+  readonly clientOptions?: Partial<ClientOptions>;
+  /** Defer a slash command whose reply is not ready after this long (Discord allows 3 s). */
+  readonly deferAfterMs?: number;
+  /** How long shutdown waits for interactions in flight. */
+  readonly drainMs?: number;
+}
+
+export interface Bot {
+  readonly client: Client;
+  /** Resolves when logged in and guilds are ready. */
+  readonly ready: Promise<void>;
+  /** Stops taking work, finishes what is in flight, closes the gateway. */
+  shutdown(): Promise<void>;
+}
+
+/** Intents: guilds + guild messages for mentions; message content only for auto-answer channels. */
+export function intentsFor(config: Config): GatewayIntentBits[] {
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+  if (config.chatChannelIds.length > 0) intents.push(GatewayIntentBits.MessageContent);
+  return intents;
+}
+
+export function startBot(options: BotOptions): Bot {
+  const { config, dispatcher, log } = options;
+  const deferAfterMs = options.deferAfterMs ?? 2000;
+  const client = new Client({
+    intents: intentsFor(config),
+    partials: [Partials.Channel],
+    allowedMentions: NO_PINGS,
+    rest: { api: config.apiBase },
+    ...options.clientOptions,
+  });
+  const inFlight = new Set<Promise<unknown>>();
+  let closing = false;
+
+  const track = (work: Promise<unknown>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+
+  const actorOf = (i: Interaction | Message): Actor => {
+    const user = "author" in i ? i.author : i.user;
+    const member = i.member;
+    const roles =
+      member && "roles" in member
+        ? Array.isArray(member.roles)
+          ? member.roles
+          : [...member.roles.cache.keys()]
+        : [];
+    const permissions = "memberPermissions" in i ? i.memberPermissions : null;
+    const isAdmin =
+      Boolean(i.guildId) &&
+      (Boolean(permissions?.has(PermissionFlagsBits.ManageGuild)) ||
+        roles.some((r) => config.adminRoleIds.includes(r)) ||
+        config.adminUserIds.includes(user.id));
+    const locale = "locale" in i && typeof i.locale === "string" ? i.locale : "en-US";
+    return { id: user.id, name: user.username, isAdmin, guildId: i.guildId ?? null, locale };
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (closing) {
+      // Shutting down: say so rather than leave the user with "did not respond".
+      if (interaction.isRepliable()) track(interaction.reply(interactionPayload(noticeReply("I'm restarting — please try again in a moment."))).catch(() => undefined));
+      return;
+    }
+    track(handleInteraction(interaction).catch((error) => log.error({ err: error }, "interaction delivery failed")));
+  });
+
+  client.on(Events.MessageCreate, (message) => {
+    if (closing || message.author.bot || !client.user) return;
+    track(handleMessage(message).catch((error) => log.error({ err: error }, "chat reply failed")));
+  });
+
+  async function handleInteraction(interaction: Interaction): Promise<void> {
+    const actor = actorOf(interaction);
+    if (interaction.isAutocomplete()) {
+      const focused = interaction.options.getFocused(true);
+      const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
+      await interaction.respond(dispatcher.autocomplete(interaction.commandName, { name: focused.name, value: String(focused.value) }, options));
+      return;
+    }
+    if (interaction.isChatInputCommand()) {
+      const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
+      const work = dispatcher.command(interaction.commandName, options, actor);
+      // Answer within Discord's 3 seconds: defer if the reply is slow to come.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deferAfterMs)));
+      const first = await Promise.race([work, late]);
+      clearTimeout(timer);
+      if (first !== "late") {
+        await interaction.reply(interactionPayload(first));
+        return;
+      }
+      const ephemeral = options.private === true || interaction.commandName === "reload";
+      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      await interaction.editReply(messageBody(await work) as InteractionEditReplyOptions);
+      return;
+    }
+    if (interaction.isButton() || interaction.isStringSelectMenu()) {
+      const values = interaction.isStringSelectMenu() ? interaction.values : [];
+      const result = await dispatcher.component(interaction.customId, values, actor);
+      if ("update" in result) await interaction.update(messageBody(result.update) as InteractionUpdateOptions);
+      else await interaction.reply(interactionPayload({ ...result.reply, ephemeral: true }));
+    }
+  }
+
+  async function handleMessage(message: Message): Promise<void> {
+    const me = client.user!;
+    const mentioned = message.mentions.has(me, { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: false });
+    const inChatChannel = config.chatChannelIds.includes(message.channelId);
+    if (!mentioned && !inChatChannel) return;
+    const text = message.content.replace(new RegExp(`<@!?${me.id}>`, "g"), " ").trim();
+    if (!mentioned && !text.endsWith("?")) return;
+    const reply = await dispatcher.chat(text, actorOf(message), { quietWhenUnknown: !mentioned });
+    if (reply) await message.reply(messagePayload(reply));
+  }
+
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, "gateway disconnected"));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
+  client.on(Events.Warn, (message) => log.warn({ message }, "discord.js warning"));
+  client.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
+
+  const ready = new Promise<void>((resolve, reject) => {
+    client.once(Events.ClientReady, (c) => {
+      log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "connected to Discord");
+      resolve();
+    });
+    client.login(config.token).catch(reject);
+  });
+
+  return {
+    client,
+    ready,
+    async shutdown() {
+      closing = true;
+      const drain = Promise.allSettled([...inFlight]);
+      const timeout = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
+      await Promise.race([drain, timeout]);
+      await client.destroy();
+      log.info({ unfinished: inFlight.size }, "disconnected from Discord");
+    },
+  };
+}

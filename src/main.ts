@@ -1,0 +1,93 @@
+/**
+ * `npm start`: validates config and knowledge, then connects to Discord when a token is
+ * set, or opens the local console when none is.
+ */
+import { commands } from "../commands/index.ts";
+import { startBot } from "./adapters/discord/bot.ts";
+import { runConsole } from "./adapters/console/console.ts";
+import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
+import { loadDotenv } from "./env.ts";
+import { Cooldown } from "./interactions/cooldown.ts";
+import { Dispatcher } from "./interactions/dispatcher.ts";
+import { KnowledgeError } from "./knowledge/problems.ts";
+import { createLogger } from "./logger.ts";
+import { KnowledgeStore } from "./store/knowledge-store.ts";
+import { pino } from "pino";
+import { relative } from "node:path";
+
+async function main(): Promise<number> {
+  loadDotenv();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every key.\n`);
+    return 1;
+  }
+  const consoleMode = !config.token;
+  const log = createLogger({
+    // In the console, logs go to stderr and only warnings show, so answers stay readable.
+    level: config.logLevel ?? (consoleMode ? "warn" : "info"),
+    format: config.logFormat,
+    secrets: [config.token],
+    ...(consoleMode ? { destination: pino.destination(2) } : {}),
+  });
+
+  const display = config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR ? "knowledge" : relative(process.cwd(), config.knowledgeDir);
+  let store: KnowledgeStore;
+  try {
+    store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    process.stderr.write(`Kizuna will not start: ${error.message}\nFix the files (npm run check-knowledge) and start again.\n`);
+    return 1;
+  }
+  store.onReload((r) =>
+    r.ok
+      ? log.info({ version: r.version, added: r.added.length, changed: r.changed.length, removed: r.removed.length, ms: Math.round(r.ms) }, "knowledge reloaded")
+      : log.warn({ problems: r.problems.length, kept: r.keptVersion }, "knowledge reload refused"),
+  );
+  if (config.knowledgeWatch) store.watch();
+
+  const services = { store, log, commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })) };
+  if (consoleMode) {
+    const dispatcher = new Dispatcher(commands, services);
+    await runConsole(dispatcher, { input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY });
+    store.close();
+    return 0;
+  }
+
+  const dispatcher = new Dispatcher(commands, services, new Cooldown(config.cooldownAnswers, config.cooldownWindowMs));
+  const bot = startBot({ config, dispatcher, log });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    store.close();
+    await bot.shutdown();
+    log.flush();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  try {
+    await bot.ready;
+  } catch (error) {
+    log.fatal({ err: error }, "could not connect to Discord (is DISCORD_TOKEN right?)");
+    log.flush();
+    return 1;
+  }
+  return new Promise<number>(() => undefined); // runs until a signal
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Kizuna crashed while starting: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
