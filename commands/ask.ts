@@ -41,7 +41,12 @@ export default defineCommand({
     const picked = FACT_VALUE.exec(options.question.trim());
     const fact = picked ? index.byId.get(picked[1]!)?.fact : undefined;
     if (fact) {
-      const reply = factReply(fact, index.relationById.get(fact.relationId), index.sourceById.get(fact.sourceId), index.version);
+      const reply = factReply(
+        fact,
+        index.relationById.get(fact.relationId),
+        index.sourceById.get(fact.sourceId),
+        index.version,
+      );
       return { ...reply, ephemeral: options.private ?? false };
     }
     const answer = answerQuestion(index, options.question);
@@ -50,7 +55,9 @@ export default defineCommand({
   autocomplete({ focused, index }) {
     // The user's own words first, so Enter asks exactly what they typed.
     const typed = focused.value.trim();
-    const own = typed ? [{ name: truncate(typed, LIMITS.choiceName), value: truncate(typed, LIMITS.choiceValue) }] : [];
+    const own = typed
+      ? [{ name: truncate(typed, LIMITS.choiceName), value: truncate(typed, LIMITS.choiceValue) }]
+      : [];
     const facts = suggestFacts(index, typed, LIMITS.choices - own.length);
     return [
       ...own,

@@ -18,7 +18,10 @@ function show(index: KnowledgeIndex, id: string, ephemeral: boolean) {
     );
   }
   const { fact } = indexed;
-  return { ...factReply(fact, indexed.relation, index.sourceById.get(fact.sourceId), index.version), ephemeral };
+  return {
+    ...factReply(fact, indexed.relation, index.sourceById.get(fact.sourceId), index.version),
+    ephemeral,
+  };
 }
 
 export default defineCommand({

@@ -13,4 +13,12 @@ import timeline from "./timeline.ts";
 
 // Handlers are declared as methods (bivariant), so each command keeps its own option
 // types and still fits the common shape here.
-export const commands: readonly Command<CommandData>[] = [ask, timeline, fact, relations, sources, help, reload];
+export const commands: readonly Command<CommandData>[] = [
+  ask,
+  timeline,
+  fact,
+  relations,
+  sources,
+  help,
+  reload,
+];

@@ -17,19 +17,27 @@ export function findRelation(index: KnowledgeIndex, text: string | undefined): R
   const relations = index.knowledge.relations;
   if (!text?.trim()) {
     if (relations.length === 1) return relations[0]!;
-    throw new UserError(`Which relation? I cover ${relations.length}: see \`/relations\`.`, "relation-missing");
+    throw new UserError(
+      `Which relation? I cover ${relations.length}: see \`/relations\`.`,
+      "relation-missing",
+    );
   }
   const key = fold(text.trim());
   const direct = relations.find(
     (r) => r.id === key || fold(r.title) === key || r.aliases.some((a) => fold(a) === key),
   );
   if (direct) return direct;
-  const countries = gazetteer().find(text).map((m) => m.country.code);
+  const countries = gazetteer()
+    .find(text)
+    .map((m) => m.country.code);
   if (countries.length === 2) {
     const r = index.relationByPair.get(pairKey(countries[0]!, countries[1]!));
     if (r) return r;
   }
-  throw new UserError(`I don't hold a relation called “${userText(text, 100)}”. See \`/relations\`.`, "relation-unknown");
+  throw new UserError(
+    `I don't hold a relation called “${userText(text, 100)}”. See \`/relations\`.`,
+    "relation-unknown",
+  );
 }
 
 /** "1960", "2022-09", "1970s", "September 2022" → a period; anything else is the user's error. */
@@ -50,13 +58,22 @@ export function parseBound(option: string, value: string | undefined): Period | 
   );
 }
 
-function render(index: KnowledgeIndex, relation: Relation, ownerId: string, page: number, from?: string, to?: string) {
+function render(
+  index: KnowledgeIndex,
+  relation: Relation,
+  ownerId: string,
+  page: number,
+  from?: string,
+  to?: string,
+) {
   const lo = parseBound("from", from);
   const hi = parseBound("to", to);
   if (lo && hi && lo.min > hi.max) throw new UserError("from: must not be after to.", "bad-range");
   const facts = (index.byRelation.get(relation.id) ?? [])
     .map((f) => f.fact)
-    .filter((f) => (!lo && !hi) || (f.date && (!lo || f.date.max >= lo.min) && (!hi || f.date.min <= hi.max)));
+    .filter(
+      (f) => (!lo && !hi) || (f.date && (!lo || f.date.max >= lo.min) && (!hi || f.date.min <= hi.max)),
+    );
   const pages = Math.max(1, Math.ceil(facts.length / TIMELINE_PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
   return timelineReply({
@@ -124,7 +141,12 @@ export default defineCommand({
   autocomplete({ focused, index }) {
     const typed = fold(focused.value.trim());
     return index.knowledge.relations
-      .filter((r) => !typed || [r.id, r.title, ...r.aliases].some((n) => fold(n).includes(typed)) || r.parties.some((p) => fold(p.name).startsWith(typed)))
+      .filter(
+        (r) =>
+          !typed ||
+          [r.id, r.title, ...r.aliases].some((n) => fold(n).includes(typed)) ||
+          r.parties.some((p) => fold(p.name).startsWith(typed)),
+      )
       .slice(0, LIMITS.choices)
       .map((r) => ({ name: truncate(r.title, LIMITS.choiceName), value: r.id }));
   },
@@ -132,9 +154,12 @@ export default defineCommand({
     page(ctx: ComponentContext) {
       const [ownerId, page, from, to, relationId] = ctx.args;
       if (ctx.actor.id !== ownerId)
-        return { reply: noticeReply("Only the person who ran this /timeline can page it. Run `/timeline` yourself.") };
+        return {
+          reply: noticeReply("Only the person who ran this /timeline can page it. Run `/timeline` yourself."),
+        };
       const relation = ctx.index.relationById.get(relationId ?? "");
-      if (!relation) return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
+      if (!relation)
+        return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
       return { update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, from, to) };
     },
   },

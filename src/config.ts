@@ -14,7 +14,12 @@ const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20
 const idList = z
   .string()
   .default("")
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(snowflake));
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""], { error: "must be true or false" })
@@ -34,11 +39,11 @@ const schema = z.object({
     .trim()
     // Shape only: three base64url parts. The value itself is never put into a message.
     .regex(/^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{10,}$/, {
-      error: "does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
+      error:
+        "does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
     })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  DISCORD_GUILD_ID: snowflake.optional().or(z.literal("").transform(() => undefined)),
+    .optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_BASE: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://discord.com/api" })
     .default("https://discord.com/api")
@@ -88,7 +93,11 @@ export class ConfigError extends Error {
 
 /** Validates the environment; throws ConfigError naming each bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = schema.safeParse(env);
+  // An empty value (KEY= in .env) means "not set", as in .env.example.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
+  const result = schema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`);
     throw new ConfigError([...new Set(problems)]);

@@ -46,7 +46,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
   const destination =
     options.destination ??
-    (options.format === "pretty" ? pretty({ colorize: process.stdout.isTTY, sync: true }) : pino.destination({ sync: false }));
+    (options.format === "pretty"
+      ? pretty({ colorize: process.stdout.isTTY, sync: true })
+      : pino.destination({ sync: false }));
   return pino(
     {
       level: options.level ?? "info",

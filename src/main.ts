@@ -34,31 +34,57 @@ async function main(): Promise<number> {
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
 
-  const display = config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR ? "knowledge" : relative(process.cwd(), config.knowledgeDir);
+  const display =
+    config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR
+      ? "knowledge"
+      : relative(process.cwd(), config.knowledgeDir);
   let store: KnowledgeStore;
   try {
     store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
-    process.stderr.write(`Kizuna will not start: ${error.message}\nFix the files (npm run check-knowledge) and start again.\n`);
+    process.stderr.write(
+      `Kizuna will not start: ${error.message}\nFix the files (npm run check-knowledge) and start again.\n`,
+    );
     return 1;
   }
   store.onReload((r) =>
     r.ok
-      ? log.info({ version: r.version, added: r.added.length, changed: r.changed.length, removed: r.removed.length, ms: Math.round(r.ms) }, "knowledge reloaded")
+      ? log.info(
+          {
+            version: r.version,
+            added: r.added.length,
+            changed: r.changed.length,
+            removed: r.removed.length,
+            ms: Math.round(r.ms),
+          },
+          "knowledge reloaded",
+        )
       : log.warn({ problems: r.problems.length, kept: r.keptVersion }, "knowledge reload refused"),
   );
   if (config.knowledgeWatch) store.watch();
 
-  const services = { store, log, commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })) };
+  const services = {
+    store,
+    log,
+    commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
+  };
   if (consoleMode) {
     const dispatcher = new Dispatcher(commands, services);
-    await runConsole(dispatcher, { input: process.stdin, output: process.stdout, prompt: process.stdin.isTTY });
+    await runConsole(dispatcher, {
+      input: process.stdin,
+      output: process.stdout,
+      prompt: process.stdin.isTTY,
+    });
     store.close();
     return 0;
   }
 
-  const dispatcher = new Dispatcher(commands, services, new Cooldown(config.cooldownAnswers, config.cooldownWindowMs));
+  const dispatcher = new Dispatcher(
+    commands,
+    services,
+    new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
+  );
   const bot = startBot({ config, dispatcher, log });
   let stopping = false;
   const stop = async (signal: string) => {

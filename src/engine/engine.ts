@@ -10,7 +10,7 @@
  */
 import type { Period } from "../knowledge/dates.ts";
 import { dateInPeriod } from "../knowledge/dates.ts";
-import type { Fact, Relation } from "../knowledge/types.ts";
+import type { Fact, Relation, Source } from "../knowledge/types.ts";
 import { indexTerms, pairKey, type IndexedFact, type KnowledgeIndex } from "../index/knowledge-index.ts";
 import { gazetteer } from "../text/countries.ts";
 import { editDistance, words } from "../text/normalize.ts";
@@ -155,7 +155,9 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   if (pool.length === 0) {
     if (scope.uncovered) {
       const names = [...mentioned].map((c) => gazetteer().byId(c)?.name ?? c);
-      const nearest = rank(index, scope.fallback, queryTerms, q, period).slice(0, 3).map((s) => s.f.fact);
+      const nearest = rank(index, scope.fallback, queryTerms, q, period)
+        .slice(0, 3)
+        .map((s) => s.f.fact);
       return { ...miss(base, "uncovered", nearest, period), countries: names };
     }
     const nearest = period ? nearestInTime(scope.pool, period) : [];
@@ -168,7 +170,12 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
     return list(index, base, pool, period, rel, opts.listLimit);
   }
   if (confidenceTerms.length === 0) {
-    return miss(base, "unknown", pool.slice(0, 3).map((f) => f.fact), period);
+    return miss(
+      base,
+      "unknown",
+      pool.slice(0, 3).map((f) => f.fact),
+      period,
+    );
   }
 
   // 6. Rank the pool and decide.
@@ -176,11 +183,18 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   const ranked = rank(index, candidates, queryTerms, q, period);
   const best = ranked[0];
   if (!best || best.coverage < opts.threshold) {
-    const suggestions = ranked.filter((s) => s.coverage > 0).slice(0, 3).map((s) => s.f.fact);
+    const suggestions = ranked
+      .filter((s) => s.coverage > 0)
+      .slice(0, 3)
+      .map((s) => s.f.fact);
     const nearest = suggestions.length > 0 ? suggestions : period ? nearestInTime(pool, period) : [];
     if (scope.uncovered) {
       const names = [...mentioned].map((c) => gazetteer().byId(c)?.name ?? c);
-      return { ...miss(base, "uncovered", nearest, period), countries: names, confidence: best?.coverage ?? 0 };
+      return {
+        ...miss(base, "uncovered", nearest, period),
+        countries: names,
+        confidence: best?.coverage ?? 0,
+      };
     }
     return { ...miss(base, "unknown", nearest, period), relation: rel, confidence: best?.coverage ?? 0 };
   }
@@ -195,8 +209,23 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
 
 type Base = { question: string; intent: Answer["intent"]; version: string };
 
-function miss(base: Base, kind: AnswerKind, suggestions: readonly Fact[], period: Period | undefined): Answer {
-  return { ...base, answered: false, kind, facts: [], more: 0, suggestions, citations: [], period, confidence: 0 };
+function miss(
+  base: Base,
+  kind: AnswerKind,
+  suggestions: readonly Fact[],
+  period: Period | undefined,
+): Answer {
+  return {
+    ...base,
+    answered: false,
+    kind,
+    facts: [],
+    more: 0,
+    suggestions,
+    citations: [],
+    period,
+    confidence: 0,
+  };
 }
 
 function found(
@@ -216,7 +245,7 @@ function found(
     facts,
     more,
     suggestions: [],
-    citations: citationsFor(index, facts),
+    citations: citationsFor(index.sourceById, facts),
     period,
     relation,
     confidence,
@@ -233,15 +262,24 @@ function list(
 ): Answer {
   const ordered = [...pool].sort((a, b) => a.ordinal - b.ordinal).map((f) => f.fact);
   const shown = ordered.slice(0, limit);
-  return found(index, base, shown.length === 1 ? "fact" : "list", shown, ordered.length - shown.length, period, relation, 1);
+  return found(
+    index,
+    base,
+    shown.length === 1 ? "fact" : "list",
+    shown,
+    ordered.length - shown.length,
+    period,
+    relation,
+    1,
+  );
 }
 
 /** Numbers each distinct (source, section) in order of first use. */
-export function citationsFor(index: KnowledgeIndex, facts: readonly Fact[]): Citation[] {
+export function citationsFor(sources: ReadonlyMap<string, Source>, facts: readonly Fact[]): Citation[] {
   const out: Citation[] = [];
   for (const fact of facts) {
     if (out.some((c) => c.source.id === fact.sourceId && c.section === fact.section)) continue;
-    const source = index.sourceById.get(fact.sourceId);
+    const source = sources.get(fact.sourceId);
     if (source) out.push({ n: out.length + 1, source, section: fact.section });
   }
   return out;
@@ -265,7 +303,8 @@ interface Scope {
 
 function chooseScope(index: KnowledgeIndex, mentioned: ReadonlySet<string>): Scope {
   const codes = [...mentioned];
-  const factsOf = (relations: readonly Relation[]) => relations.flatMap((r) => index.byRelation.get(r.id) ?? []);
+  const factsOf = (relations: readonly Relation[]) =>
+    relations.flatMap((r) => index.byRelation.get(r.id) ?? []);
   if (codes.length >= 2) {
     const pairs: Relation[] = [];
     for (let i = 0; i < codes.length; i++)
@@ -292,10 +331,17 @@ function chooseScope(index: KnowledgeIndex, mentioned: ReadonlySet<string>): Sco
   }
   if (codes.length === 1) {
     const relations = index.relationsOf(codes[0]!);
-    if (relations.length > 0) return { relations, pool: factsOf(relations), required: new Set(), uncovered: false, fallback: [] };
+    if (relations.length > 0)
+      return { relations, pool: factsOf(relations), required: new Set(), uncovered: false, fallback: [] };
     return { relations: [], pool: index.facts, required: new Set(codes), uncovered: false, fallback: [] };
   }
-  return { relations: index.knowledge.relations, pool: index.facts, required: new Set(), uncovered: false, fallback: [] };
+  return {
+    relations: index.knowledge.relations,
+    pool: index.facts,
+    required: new Set(),
+    uncovered: false,
+    fallback: [],
+  };
 }
 
 function singleRelation(relations: readonly Relation[]): Relation | undefined {
@@ -336,7 +382,11 @@ function swapDistance(a: string, b: string): number {
   return diff.length === 2 && j === i! + 1 && a[i!] === b[j!] && a[j!] === b[i!] ? 1 : Infinity;
 }
 
-function contentTerms(index: KnowledgeIndex, q: ParsedQuestion, anchorWords: ReadonlySet<string>): QueryTerm[] {
+function contentTerms(
+  index: KnowledgeIndex,
+  q: ParsedQuestion,
+  anchorWords: ReadonlySet<string>,
+): QueryTerm[] {
   const n = Math.max(index.facts.length, 1);
   const seen = new Set<string>();
   const out: QueryTerm[] = [];
@@ -348,7 +398,8 @@ function contentTerms(index: KnowledgeIndex, q: ParsedQuestion, anchorWords: Rea
     const expansions = expand(index, term);
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most,
     // so a question mostly about something we do not hold is refused.
-    const df = expansions.size > 0 ? Math.max(...[...expansions.keys()].map((t) => index.documentFrequency(t))) : 0;
+    const df =
+      expansions.size > 0 ? Math.max(...[...expansions.keys()].map((t) => index.documentFrequency(t))) : 0;
     const weight = Math.log(1 + n / (df + 0.5));
     out.push({ word, term, expansions, weight, rankOnly: anchorWords.has(word) });
   }
@@ -438,9 +489,16 @@ function nearestInTime(pool: readonly IndexedFact[], period: Period): Fact[] {
 }
 
 /** Candidates from the full-text index when the pool is too large to scan. */
-function fullTextCandidates(index: KnowledgeIndex, q: ParsedQuestion, pool: readonly IndexedFact[]): IndexedFact[] {
+function fullTextCandidates(
+  index: KnowledgeIndex,
+  q: ParsedQuestion,
+  pool: readonly IndexedFact[],
+): IndexedFact[] {
   const allowed = pool.length === index.facts.length ? undefined : new Set(pool.map((f) => f.ordinal));
-  const results = index.search.search(q.residual, allowed ? { filter: (r) => allowed.has(r.id as number) } : {});
+  const results = index.search.search(
+    q.residual,
+    allowed ? { filter: (r) => allowed.has(r.id as number) } : {},
+  );
   return results.slice(0, 200).map((r) => index.facts[r.id as number]!);
 }
 

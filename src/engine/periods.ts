@@ -34,7 +34,8 @@ const MONTHS = [
   "november",
   "december",
 ];
-const MONTH_ALT = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+const MONTH_ALT =
+  "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 const MONTH_NAMES = MONTHS.map((m) => m[0]!.toUpperCase() + m.slice(1));
 
 function monthIndex(word: string): number {
@@ -81,7 +82,10 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
     const digits = m[1]!.replace(/\D/g, "");
     // "the 70s" means the 1970s: nobody asks about the 70s AD in this domain.
     const start = digits.length <= 2 ? 1900 + Number(digits.padStart(2, "0")) : Number(digits);
-    return { length: m[0].length, period: { min: yearStart(start), max: yearEnd(start + 9), label: `the ${start}s` } };
+    return {
+      length: m[0].length,
+      period: { min: yearStart(start), max: yearEnd(start + 9), label: `the ${start}s` },
+    };
   }
   if ((m = /^(\d{1,5}) ?(bce|bc|b\.c\.)(?![a-z])/.exec(text))) {
     const y = 1 - Number(m[1]);
@@ -131,9 +135,9 @@ export function parsePeriods(text: string): PeriodParse {
 
   // 2. Named periods ("during World War II"), possibly bounded ("after the Cold War").
   for (const [re, period] of NAMED) {
-    const m = new RegExp(String.raw`(?:\b(before|prior to|after|since|following|during|in|throughout) )?(?:the )?` + re.source).exec(
-      residual,
-    );
+    const m = new RegExp(
+      String.raw`(?:\b(before|prior to|after|since|following|during|in|throughout) )?(?:the )?` + re.source,
+    ).exec(residual);
     if (!m) continue;
     const word = m[1] ?? "";
     if (BEFORE.test(word) || word === "prior to") bounds.push({ direction: "before", period });
@@ -143,7 +147,8 @@ export function parsePeriods(text: string): PeriodParse {
   }
 
   // 3. "before/after/since X" with a date, or with an event to look up.
-  const bounded = /\b(before|prior to|until|till|up to|earlier than|after|since|following|later than|by) (?:the )?/g;
+  const bounded =
+    /\b(before|prior to|until|till|up to|earlier than|after|since|following|later than|by) (?:the )?/g;
   for (const m of residual.matchAll(bounded)) {
     const direction = AFTER.test(m[1]!) ? "after" : "before";
     const rest = residual.slice(m.index + m[0].length);
@@ -157,9 +162,12 @@ export function parsePeriods(text: string): PeriodParse {
     }
     if (m[1] === "by" || m[1] === "up to") continue;
     // An event: up to six words, stopping at punctuation or a clause word.
-    const phrase = /^([\p{L}\p{N}' -]+?)(?=\s+(?:in|on|at|when|and|did|was|were|to|for)\b|[,.;:?!]|$)/u.exec(rest.slice(0, 80));
+    const phrase = /^([\p{L}\p{N}' -]+?)(?=\s+(?:in|on|at|when|and|did|was|were|to|for)\b|[,.;:?!]|$)/u.exec(
+      rest.slice(0, 80),
+    );
     const words = phrase?.[1]?.trim();
-    if (words && words.split(" ").length <= 6 && !/^\d/.test(words)) anchors.push({ direction, phrase: words });
+    if (words && words.split(" ").length <= 6 && !/^\d/.test(words))
+      anchors.push({ direction, phrase: words });
   }
 
   // 4. Single dates anywhere ("in 1969", "September 2022", "the 1970s", "early 1914").
@@ -183,8 +191,16 @@ export function parsePeriods(text: string): PeriodParse {
   for (const b of bounds) {
     const open: Period =
       b.direction === "after"
-        ? { min: b.inclusive ? b.period.min : b.period.max + 1, max: 8.64e15, label: `${b.inclusive ? "since" : "after"} ${b.period.label}` }
-        : { min: -8.64e15, max: b.inclusive ? b.period.max : b.period.min - 1, label: `${b.inclusive ? "until" : "before"} ${b.period.label}` };
+        ? {
+            min: b.inclusive ? b.period.min : b.period.max + 1,
+            max: 8.64e15,
+            label: `${b.inclusive ? "since" : "after"} ${b.period.label}`,
+          }
+        : {
+            min: -8.64e15,
+            max: b.inclusive ? b.period.max : b.period.min - 1,
+            label: `${b.inclusive ? "until" : "before"} ${b.period.label}`,
+          };
     period = period ? intersect(period, open) : open;
   }
   return { period, anchors, residual: residual.replace(/\b(?:early|mid|late|in|the|during)\s+(?=\s)/g, " ") };

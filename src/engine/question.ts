@@ -21,7 +21,10 @@ export interface ParsedQuestion {
 
 const INTENTS: Array<[Intent, RegExp]> = [
   ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b/],
-  ["when", /\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/],
+  [
+    "when",
+    /\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/,
+  ],
   ["why", /\bwhy\b|\bwhat (?:caused|was the reason)\b|\breason\b/],
   ["who", /\bwho(?:m|se)?\b/],
   ["where", /\bwhere\b/],

@@ -125,7 +125,9 @@ export interface Command<D extends CommandData = CommandData> {
   execute(ctx: CommandContext<OptionsOf<D>>): Promise<Reply> | Reply;
   autocomplete?(ctx: AutocompleteContext): readonly Choice[];
   /** Button and select handlers, by action: custom id "kz:<command>:<action>:args…". */
-  readonly components?: Readonly<Record<string, (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult>>;
+  readonly components?: Readonly<
+    Record<string, (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult>
+  >;
 }
 
 /** Declares a command; `const` keeps the option names literal so handlers are typed from them. */

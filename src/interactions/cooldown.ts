@@ -26,6 +26,7 @@ export class Cooldown {
   }
 
   private prune(now: number): void {
-    for (const [user, times] of this.hits) if (times.every((t) => now - t >= this.windowMs)) this.hits.delete(user);
+    for (const [user, times] of this.hits)
+      if (times.every((t) => now - t >= this.windowMs)) this.hits.delete(user);
   }
 }

@@ -42,10 +42,18 @@ export class Dispatcher {
   async command(name: string, rawOptions: Readonly<Record<string, unknown>>, actor: Actor): Promise<Reply> {
     return this.run({ kind: "command", command: name, actor }, async (index) => {
       const command = this.byName.get(name);
-      if (!command) throw new UserError(`I don't know the command /${String(name).slice(0, 40)}. Try \`/help\`.`, "unknown-command");
-      if (command.guildOnly && !actor.guildId) throw new UserError("That command works only in a server.", "guild-only");
+      if (!command)
+        throw new UserError(
+          `I don't know the command /${String(name).slice(0, 40)}. Try \`/help\`.`,
+          "unknown-command",
+        );
+      if (command.guildOnly && !actor.guildId)
+        throw new UserError("That command works only in a server.", "guild-only");
       if (command.adminOnly && !actor.isAdmin)
-        throw new UserError("Only server admins (Manage Server, or a configured admin role) can do that.", "not-admin");
+        throw new UserError(
+          "Only server admins (Manage Server, or a configured admin role) can do that.",
+          "not-admin",
+        );
       const options = coerceOptions(command.data.options ?? [], rawOptions);
       if (command.costly) this.takeCooldown(actor);
       return command.execute({ options, actor, index, services: this.services });
@@ -53,12 +61,18 @@ export class Dispatcher {
   }
 
   /** Autocomplete choices; never throws (a failure offers nothing). */
-  autocomplete(name: string, focused: { name: string; value: string }, options: Readonly<Record<string, unknown>>): Choice[] {
+  autocomplete(
+    name: string,
+    focused: { name: string; value: string },
+    options: Readonly<Record<string, unknown>>,
+  ): Choice[] {
     const command = this.byName.get(name);
     if (!command?.autocomplete) return [];
     try {
       const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
-      return command.autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index }).slice(0, 25);
+      return command
+        .autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index })
+        .slice(0, 25);
     } catch (error) {
       this.services.log.error({ err: error, command: name }, "autocomplete failed");
       return [];
@@ -69,12 +83,16 @@ export class Dispatcher {
   async component(customId: string, values: readonly string[], actor: Actor): Promise<ComponentResult> {
     let result: ComponentResult | undefined;
     const [prefix, commandName = "", action = "", ...args] = String(customId).split(":");
-    const reply = await this.run({ kind: "component", command: `${commandName}:${action}`, actor }, async (index) => {
-      const handler = prefix === "kz" ? this.byName.get(commandName)?.components?.[action] : undefined;
-      if (!handler) throw new UserError("That button no longer works; run the command again.", "unknown-component");
-      result = await handler({ args, values, actor, index, services: this.services });
-      return "update" in result ? result.update : result.reply;
-    });
+    const reply = await this.run(
+      { kind: "component", command: `${commandName}:${action}`, actor },
+      async (index) => {
+        const handler = prefix === "kz" ? this.byName.get(commandName)?.components?.[action] : undefined;
+        if (!handler)
+          throw new UserError("That button no longer works; run the command again.", "unknown-component");
+        result = await handler({ args, values, actor, index, services: this.services });
+        return "update" in result ? result.update : result.reply;
+      },
+    );
     return result && reply === ("update" in result ? result.update : result.reply) ? result : { reply };
   }
 
@@ -96,7 +114,10 @@ export class Dispatcher {
   private takeCooldown(actor: Actor): void {
     const result = this.cooldown?.take(actor.id);
     if (result && !result.ok)
-      throw new UserError(`You're asking quickly — try again in ${Math.ceil(result.retryInMs / 1000)} s.`, "cooldown");
+      throw new UserError(
+        `You're asking quickly — try again in ${Math.ceil(result.retryInMs / 1000)} s.`,
+        "cooldown",
+      );
   }
 
   private async run(
@@ -106,10 +127,19 @@ export class Dispatcher {
     const started = performance.now();
     // One snapshot per interaction: a reload meanwhile does not change this answer.
     const index = this.services.store.index;
-    const log = { kind: meta.kind, command: meta.command, user: meta.actor.id, guild: meta.actor.guildId, version: index.version };
+    const log = {
+      kind: meta.kind,
+      command: meta.command,
+      user: meta.actor.id,
+      guild: meta.actor.guildId,
+      version: index.version,
+    };
     try {
       const reply = await body(index);
-      this.services.log.info({ ...log, ms: round(performance.now() - started), outcome: "ok" }, "interaction");
+      this.services.log.info(
+        { ...log, ms: round(performance.now() - started), outcome: "ok" },
+        "interaction",
+      );
       return reply;
     } catch (error) {
       const ms = round(performance.now() - started);
@@ -119,7 +149,9 @@ export class Dispatcher {
       }
       const ref = randomBytes(3).toString("hex");
       this.services.log.error({ ...log, ms, outcome: "error", ref, err: error }, "interaction failed");
-      return noticeReply(`Something went wrong on my side (ref ${ref}); it has been logged. Please try again.`);
+      return noticeReply(
+        `Something went wrong on my side (ref ${ref}); it has been logged. Please try again.`,
+      );
     }
   }
 }
@@ -132,7 +164,10 @@ const TRUE = /^(?:true|yes|y|1|on)$/i;
 const FALSE = /^(?:false|no|n|0|off)$/i;
 
 /** Checks option values against the definition (Discord sends typed values, the console strings). */
-export function coerceOptions(defs: readonly OptionData[], raw: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function coerceOptions(
+  defs: readonly OptionData[],
+  raw: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const def of defs) {
     const value = Object.hasOwn(raw, def.name) ? raw[def.name] : undefined;
@@ -146,9 +181,18 @@ export function coerceOptions(defs: readonly OptionData[], raw: Readonly<Record<
         const n = typeof value === "number" ? value : Number(String(value).trim());
         const integer = def.type === ApplicationCommandOptionType.Integer;
         if (!Number.isFinite(n) || (integer && !Number.isInteger(n)))
-          throw new UserError(`Option “${def.name}” must be ${integer ? "a whole number" : "a number"}.`, "option-type");
-        if ((def.min_value !== undefined && n < def.min_value) || (def.max_value !== undefined && n > def.max_value))
-          throw new UserError(`Option “${def.name}” must be between ${def.min_value ?? "…"} and ${def.max_value ?? "…"}.`, "option-range");
+          throw new UserError(
+            `Option “${def.name}” must be ${integer ? "a whole number" : "a number"}.`,
+            "option-type",
+          );
+        if (
+          (def.min_value !== undefined && n < def.min_value) ||
+          (def.max_value !== undefined && n > def.max_value)
+        )
+          throw new UserError(
+            `Option “${def.name}” must be between ${def.min_value ?? "…"} and ${def.max_value ?? "…"}.`,
+            "option-range",
+          );
         out[def.name] = n;
         break;
       }
@@ -160,7 +204,8 @@ export function coerceOptions(defs: readonly OptionData[], raw: Readonly<Record<
         break;
       }
       default: {
-        if (typeof value !== "string") throw new UserError(`Option “${def.name}” must be text.`, "option-type");
+        if (typeof value !== "string")
+          throw new UserError(`Option “${def.name}” must be text.`, "option-type");
         out[def.name] = def.max_length ? value.slice(0, def.max_length) : value;
       }
     }

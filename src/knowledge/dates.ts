@@ -123,7 +123,10 @@ function labelOf(v: EdtfValue): { label: string; precision: Precision } {
     case "Decade":
       return { label: decadeLabel(year * 10), precision: "decade" };
     case "Century":
-      return { label: year >= 0 ? `the ${year * 100}s` : `the ${yearLabel(year * 100)}s`, precision: "century" };
+      return {
+        label: year >= 0 ? `the ${year * 100}s` : `the ${yearLabel(year * 100)}s`,
+        precision: "century",
+      };
     case "Season": {
       const name = SEASONS[values[1] ?? 0] ?? "part of";
       return { label: `${name} ${yearLabel(year)}`, precision: "season" };
@@ -132,7 +135,8 @@ function labelOf(v: EdtfValue): { label: string; precision: Precision } {
       // Open ends ("..") and unknown ends ("") come back as bounds with no finite value.
       const lower = v.lower && Number.isFinite(v.lower.min) ? labelOf(v.lower).label : null;
       const upper = v.upper && Number.isFinite(v.upper.max) ? labelOf(v.upper).label : null;
-      const label = lower && upper ? `${lower} – ${upper}` : lower ? `since ${lower}` : `until ${upper ?? "?"}`;
+      const label =
+        lower && upper ? `${lower} – ${upper}` : lower ? `since ${lower}` : `until ${upper ?? "?"}`;
       return { label, precision: "interval" };
     }
     default: {
@@ -162,7 +166,8 @@ function assertRealDay(text: string): void {
     if (m < 0 || m > 11 || d < 1) continue; // left to the parser's own error
     const probe = new Date(monthStart(y, m));
     probe.setUTCDate(d);
-    if (probe.getUTCMonth() !== m) throw new DateError(`"${text}": ${MONTHS[m]} ${yearLabel(y)} has no day ${d}`);
+    if (probe.getUTCMonth() !== m)
+      throw new DateError(`"${text}": ${MONTHS[m]} ${yearLabel(y)} has no day ${d}`);
   }
 }
 

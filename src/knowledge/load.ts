@@ -41,7 +41,10 @@ export async function loadKnowledge(dir: string, displayRoot = "knowledge"): Pro
     root = await realpath(dir);
     if (!(await stat(root)).isDirectory()) throw new Error("not a directory");
   } catch {
-    return { ok: false, problems: [{ file: dir, message: "the knowledge folder does not exist or is not a folder" }] };
+    return {
+      ok: false,
+      problems: [{ file: dir, message: "the knowledge folder does not exist or is not a folder" }],
+    };
   }
 
   const paths = await listFiles(root, root, problems, display);
@@ -69,7 +72,10 @@ async function listFiles(
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    problems.push({ file: display(dir), message: `cannot read the folder (${(error as NodeJS.ErrnoException).code})` });
+    problems.push({
+      file: display(dir),
+      message: `cannot read the folder (${(error as NodeJS.ErrnoException).code})`,
+    });
     return out;
   }
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -102,11 +108,15 @@ async function readKnowledgeFile(
     }
     const size = (await stat(path)).size;
     if (size > MAX_FILE_BYTES)
-      return fail(`is ${(size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+      return fail(
+        `is ${(size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`,
+      );
     buffer = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === "ENOENT" ? "disappeared while it was being read" : `cannot be read (${code ?? "error"})`);
+    return fail(
+      code === "ENOENT" ? "disappeared while it was being read" : `cannot be read (${code ?? "error"})`,
+    );
   }
   const nul = buffer.indexOf(0);
   if (nul >= 0) return fail(`is not a text file (a NUL byte at offset ${nul})`);
@@ -134,7 +144,8 @@ async function readKnowledgeFile(
 /** Line of the YAML node at `path` (or of its nearest existing parent). */
 function lineOf(doc: Document.Parsed, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
   for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    const node = doc.getIn(path.slice(0, n) as unknown[], true) as
+      { range?: [number, number, number] } | undefined;
     if (node && typeof node === "object" && node.range) return lines.linePos(node.range[0]).line;
   }
   return undefined;
@@ -145,7 +156,8 @@ function lineOfKey(doc: Document.Parsed, lines: LineCounter, path: readonly Prop
   const map = path.length ? doc.getIn(path as unknown[], true) : doc.contents;
   if (isMap(map)) {
     for (const pair of map.items) {
-      if (isScalar(pair.key) && pair.key.value === key && pair.key.range) return lines.linePos(pair.key.range[0]).line;
+      if (isScalar(pair.key) && pair.key.value === key && pair.key.range)
+        return lines.linePos(pair.key.range[0]).line;
     }
   }
   return lineOf(doc, lines, path);
@@ -157,12 +169,24 @@ function factIdAt(doc: Document.Parsed, path: readonly PropertyKey[]): string | 
   return typeof id === "string" ? id : `#${path[1] + 1}`;
 }
 
-function issueToProblem(issue: z.core.$ZodIssue, doc: Document.Parsed, lines: LineCounter, file: string): Problem {
+function issueToProblem(
+  issue: z.core.$ZodIssue,
+  doc: Document.Parsed,
+  lines: LineCounter,
+  file: string,
+): Problem {
   const path = issue.path;
   const factId = factIdAt(doc, path);
   const field = path.filter((p) => typeof p === "string").at(-1);
   if (issue.code === "unrecognized_keys") {
-    const level = path.length === 0 ? "file" : path[0] === "relation" ? "relation" : path[0] === "sources" ? "source" : "fact";
+    const level =
+      path.length === 0
+        ? "file"
+        : path[0] === "relation"
+          ? "relation"
+          : path[0] === "sources"
+            ? "source"
+            : "fact";
     const known = KNOWN_KEYS[level];
     const key = issue.keys[0] ?? "";
     const hint = closest(key, known);
@@ -181,11 +205,18 @@ function issueToProblem(issue: z.core.$ZodIssue, doc: Document.Parsed, lines: Li
     const got = doc.getIn(path as unknown[]);
     message = got === undefined ? "is required" : `must be ${issue.expected}, not ${typeOf(got)}`;
   }
-  return { file, line: lineOf(doc, lines, path), factId, message: `${where}${field === undefined ? "" : " "}${message}` };
+  return {
+    file,
+    line: lineOf(doc, lines, path),
+    factId,
+    message: `${where}${field === undefined ? "" : " "}${message}`,
+  };
 }
 
 function describePath(path: readonly PropertyKey[]): string {
-  const parts = path.filter((p, i) => !(typeof p === "number" && i === 1 && (path[0] === "facts" || path[0] === "sources")));
+  const parts = path.filter(
+    (p, i) => !(typeof p === "number" && i === 1 && (path[0] === "facts" || path[0] === "sources")),
+  );
   if (path[0] === "facts") return parts.slice(1).map(String).join(".");
   return parts.map(String).join(".");
 }
@@ -214,7 +245,12 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
   const factOwners = new Map<string, string>();
   const relationOwners = new Map<string, string>();
   const pairOwners = new Map<string, string>();
-  const pendingSourceRefs: Array<{ sourceId: string; file: string; line?: number | undefined; factId: string }> = [];
+  const pendingSourceRefs: Array<{
+    sourceId: string;
+    file: string;
+    line?: number | undefined;
+    factId: string;
+  }> = [];
 
   for (const f of files) {
     const { data, display } = f;
@@ -234,17 +270,29 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
     const parties = r.parties.map((name, i) => {
       const country = gazetteer().resolve(name);
       if (!country)
-        problems.push({ file: display, line: line(["relation", "parties", i]), message: `relation.parties: unknown country "${name}"` });
+        problems.push({
+          file: display,
+          line: line(["relation", "parties", i]),
+          message: `relation.parties: unknown country "${name}"`,
+        });
       return country;
     });
     const priorRelation = relationOwners.get(r.id);
     if (priorRelation)
-      problems.push({ file: display, line: line(["relation", "id"]), message: `relation id "${r.id}" is already used in ${priorRelation}` });
+      problems.push({
+        file: display,
+        line: line(["relation", "id"]),
+        message: `relation id "${r.id}" is already used in ${priorRelation}`,
+      });
     relationOwners.set(r.id, display);
     const [a, b] = parties;
     if (a && b) {
       if (a.code === b.code)
-        problems.push({ file: display, line: line(["relation", "parties"]), message: "relation.parties: the two parties are the same country" });
+        problems.push({
+          file: display,
+          line: line(["relation", "parties"]),
+          message: "relation.parties: the two parties are the same country",
+        });
       const pair = [a.code, b.code].sort().join("-");
       const priorPair = pairOwners.get(pair);
       if (priorPair)
@@ -254,14 +302,26 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
           message: `relation ${a.name}–${b.name} is already described in ${priorPair}; keep one file per pair of countries`,
         });
       pairOwners.set(pair, display);
-      relations.push({ id: r.id, title: r.title, parties: [a, b], aliases: r.aliases, summary: r.summary, file: display });
+      relations.push({
+        id: r.id,
+        title: r.title,
+        parties: [a, b],
+        aliases: r.aliases,
+        summary: r.summary,
+        file: display,
+      });
     }
 
     for (const [i, fact] of data.facts.entries()) {
       const factLine = line(["facts", i]) ?? 0;
       const prior = factOwners.get(fact.id);
       if (prior)
-        problems.push({ file: display, line: line(["facts", i, "id"]), factId: fact.id, message: `duplicate fact id; first defined at ${prior}` });
+        problems.push({
+          file: display,
+          line: line(["facts", i, "id"]),
+          factId: fact.id,
+          message: `duplicate fact id; first defined at ${prior}`,
+        });
       else factOwners.set(fact.id, `${display}:${line(["facts", i, "id"]) ?? factLine}`);
 
       let date: HistoricalDate | null = null;
@@ -270,12 +330,27 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
           date = parseDate(fact.date);
         } catch (error) {
           if (!(error instanceof DateError)) throw error;
-          problems.push({ file: display, line: line(["facts", i, "date"]), factId: fact.id, message: `date ${error.message}` });
+          problems.push({
+            file: display,
+            line: line(["facts", i, "date"]),
+            factId: fact.id,
+            message: `date ${error.message}`,
+          });
         }
       }
       if (fact.when && !date)
-        problems.push({ file: display, line: line(["facts", i, "when"]), factId: fact.id, message: `"when" needs a "date" to go with it` });
-      pendingSourceRefs.push({ sourceId: fact.source, file: display, line: line(["facts", i, "source"]), factId: fact.id });
+        problems.push({
+          file: display,
+          line: line(["facts", i, "when"]),
+          factId: fact.id,
+          message: `"when" needs a "date" to go with it`,
+        });
+      pendingSourceRefs.push({
+        sourceId: fact.source,
+        file: display,
+        line: line(["facts", i, "source"]),
+        factId: fact.id,
+      });
       facts.push({
         id: fact.id,
         relationId: r.id,
@@ -306,7 +381,11 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
     });
   }
 
-  facts.sort((x, y) => (x.date && y.date ? compareDates(x.date, y.date) : x.date ? -1 : y.date ? 1 : 0) || x.id.localeCompare(y.id));
+  facts.sort(
+    (x, y) =>
+      (x.date && y.date ? compareDates(x.date, y.date) : x.date ? -1 : y.date ? 1 : 0) ||
+      x.id.localeCompare(y.id),
+  );
   const hash = createHash("sha256");
   for (const f of files) hash.update(f.display).update("\0").update(f.text).update("\0");
   return {

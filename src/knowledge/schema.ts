@@ -6,9 +6,13 @@ import { z } from "zod";
 
 const id = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "must be lower-case letters, digits and dashes (e.g. afghanistan-japan-1931)")
+  .regex(
+    /^[a-z0-9][a-z0-9-]*$/,
+    "must be lower-case letters, digits and dashes (e.g. afghanistan-japan-1931)",
+  )
   .max(80);
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const list = z.array(z.string().trim().min(1, "must not be empty").max(120)).default([]);
 
 export const sourceSchema = z.strictObject({

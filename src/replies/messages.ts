@@ -5,7 +5,7 @@
 import { ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from "discord.js";
 import type { Reply } from "../interactions/command.ts";
 import { customId } from "../interactions/command.ts";
-import { citationNumber } from "../engine/engine.ts";
+import { citationNumber, citationsFor } from "../engine/engine.ts";
 import type { Answer, Citation } from "../engine/types.ts";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { ReloadResult } from "../store/knowledge-store.ts";
@@ -14,7 +14,13 @@ import { dateLabel, type Fact, type Relation, type Source } from "../knowledge/t
 import { knowledgeText, LIMITS, truncate, userText } from "./safe.ts";
 import { capitalize, NOT_KNOWN } from "./text.ts";
 
-export const COLORS = { answer: 0x3b82f6, unknown: 0xf59e0b, error: 0xef4444, ok: 0x22c55e, info: 0x64748b } as const;
+export const COLORS = {
+  answer: 0x3b82f6,
+  unknown: 0xf59e0b,
+  error: 0xef4444,
+  ok: 0x22c55e,
+  info: 0x64748b,
+} as const;
 
 /** "**16 February 1907** — statement [1]" with the citation number linked to its source. */
 export function factMarkdown(fact: Fact, citation?: Citation): string {
@@ -51,13 +57,21 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
     (out.footer?.text.length ?? 0) +
     (out.fields ?? []).reduce((s, f) => s + f.name.length + f.value.length, 0);
   if (total() > LIMITS.embedTotal && out.description)
-    out.description = truncate(out.description, Math.max(100, out.description.length - (total() - LIMITS.embedTotal)));
+    out.description = truncate(
+      out.description,
+      Math.max(100, out.description.length - (total() - LIMITS.embedTotal)),
+    );
   return out;
 }
 
 function sourcesField(citations: readonly Citation[]): APIEmbedField[] {
   if (citations.length === 0) return [];
-  return [{ name: citations.length === 1 ? "Source" : "Sources", value: citations.map(citationMarkdown).join("\n") }];
+  return [
+    {
+      name: citations.length === 1 ? "Source" : "Sources",
+      value: citations.map(citationMarkdown).join("\n"),
+    },
+  ];
 }
 
 function suggestionMenu(facts: readonly Fact[]): Reply["components"] {
@@ -116,13 +130,25 @@ export function answerReply(answer: Answer, relations: readonly Relation[], ephe
       const lines = [answer.kind === "empty" ? "Ask me about relations between countries." : NOT_KNOWN];
       if (answer.kind === "uncovered" && answer.countries)
         lines.push(`I hold no facts on ${knowledgeText(answer.countries.join("–"), 200)} relations.`);
-      if (answer.kind === "unknown" && answer.period) lines.push(`Nothing I hold matches that in ${answer.period.label}.`);
+      if (answer.kind === "unknown" && answer.period)
+        lines.push(`Nothing I hold matches that in ${answer.period.label}.`);
       const covered = relations.map((r) => r.title).join(", ");
       if (covered) lines.push(`I cover: ${knowledgeText(covered, 800)}.`);
       const fields: APIEmbedField[] = answer.suggestions.length
-        ? [{ name: "Nearest facts I hold", value: answer.suggestions.map((f) => `• ${factMarkdown(f)}`).join("\n") }]
+        ? [
+            {
+              name: "Nearest facts I hold",
+              value: answer.suggestions.map((f) => `• ${factMarkdown(f)}`).join("\n"),
+            },
+          ]
         : [];
-      embed = { color: COLORS.unknown, title, description: lines.join("\n"), fields, footer: footer([version]) };
+      embed = {
+        color: COLORS.unknown,
+        title,
+        description: lines.join("\n"),
+        fields,
+        footer: footer([version]),
+      };
       components = suggestionMenu(answer.suggestions);
     }
   }
@@ -130,12 +156,22 @@ export function answerReply(answer: Answer, relations: readonly Relation[], ephe
 }
 
 /** One fact in full: statement, date, quote, source with link. */
-export function factReply(fact: Fact, relation: Relation | undefined, source: Source | undefined, version: string): Reply {
-  const fields: APIEmbedField[] = [{ name: "Date", value: dateLabel(fact) ?? "Undated in the source", inline: true }];
+export function factReply(
+  fact: Fact,
+  relation: Relation | undefined,
+  source: Source | undefined,
+  version: string,
+): Reply {
+  const fields: APIEmbedField[] = [
+    { name: "Date", value: dateLabel(fact) ?? "Undated in the source", inline: true },
+  ];
   if (relation) fields.push({ name: "Relation", value: knowledgeText(relation.title, 200), inline: true });
-  if (fact.people.length) fields.push({ name: "People", value: knowledgeText(fact.people.join(", "), 500), inline: true });
-  if (fact.places.length) fields.push({ name: "Places", value: knowledgeText(fact.places.join(", "), 500), inline: true });
-  if (fact.quote) fields.push({ name: "Quote", value: `> ${knowledgeText(fact.quote, 1000).replace(/\n/g, "\n> ")}` });
+  if (fact.people.length)
+    fields.push({ name: "People", value: knowledgeText(fact.people.join(", "), 500), inline: true });
+  if (fact.places.length)
+    fields.push({ name: "Places", value: knowledgeText(fact.places.join(", "), 500), inline: true });
+  if (fact.quote)
+    fields.push({ name: "Quote", value: `> ${knowledgeText(fact.quote, 1000).replace(/\n/g, "\n> ")}` });
   if (source)
     fields.push({
       name: "Source",
@@ -172,11 +208,14 @@ export interface TimelinePage {
 /** One page of a relation's timeline, with previous / next buttons only its owner may use. */
 export function timelineReply(t: TimelinePage): Reply {
   const range = t.from || t.to ? ` (${t.from ?? "…"} – ${t.to ?? "…"})` : "";
-  const lines = t.facts.map((f) => {
-    const source = t.sources.get(f.sourceId);
-    const link = source ? ` [↗](${source.url})` : "";
-    return `• ${factMarkdown(f)}${link}`;
-  });
+  const citations = citationsFor(t.sources, t.facts);
+  const lines = t.facts.map(
+    (f) =>
+      `• ${factMarkdown(
+        f,
+        citations.find((c) => c.n === citationNumber(citations, f)),
+      )}`,
+  );
   const button = (label: string, page: number, disabled: boolean) => ({
     type: ComponentType.Button as const,
     style: ButtonStyle.Secondary as const,
@@ -190,6 +229,7 @@ export function timelineReply(t: TimelinePage): Reply {
         color: COLORS.info,
         title: `${knowledgeText(t.relation.title, 200)}${range}`,
         description: lines.length ? lines.join("\n") : "No facts in that period.",
+        fields: sourcesField(citations),
         footer: footer([`page ${t.page} of ${t.pages}`, `${t.total} facts`, `knowledge ${t.version}`]),
       }),
     ],
@@ -198,7 +238,10 @@ export function timelineReply(t: TimelinePage): Reply {
         ? [
             {
               type: ComponentType.ActionRow,
-              components: [button("◀ Previous", t.page - 1, t.page <= 1), button("Next ▶", t.page + 1, t.page >= t.pages)],
+              components: [
+                button("◀ Previous", t.page - 1, t.page <= 1),
+                button("Next ▶", t.page + 1, t.page >= t.pages),
+              ],
             },
           ]
         : [],
@@ -246,7 +289,10 @@ export function sourcesReply(index: KnowledgeIndex): Reply {
 }
 
 /** What the bot does and how to ask. */
-export function helpReply(commands: ReadonlyArray<{ name: string; description: string }>, index: KnowledgeIndex): Reply {
+export function helpReply(
+  commands: ReadonlyArray<{ name: string; description: string }>,
+  index: KnowledgeIndex,
+): Reply {
   const relations = index.knowledge.relations.map((r) => r.title).join(", ");
   return {
     embeds: [
@@ -274,7 +320,8 @@ export function helpReply(commands: ReadonlyArray<{ name: string; description: s
 /** The outcome of a reload, for the admin who asked. */
 export function reloadReply(result: ReloadResult): Reply {
   if (result.ok) {
-    const list = (ids: readonly string[]) => (ids.length ? `: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}` : "");
+    const list = (ids: readonly string[]) =>
+      ids.length ? `: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}` : "";
     return {
       embeds: [
         clampEmbed({
@@ -292,7 +339,8 @@ export function reloadReply(result: ReloadResult): Reply {
     };
   }
   const shown = result.problems.slice(0, 15).map((p) => `• ${knowledgeText(formatProblem(p), 300)}`);
-  if (result.problems.length > 15) shown.push(`…and ${result.problems.length - 15} more (run \`npm run check-knowledge\`).`);
+  if (result.problems.length > 15)
+    shown.push(`…and ${result.problems.length - 15} more (run \`npm run check-knowledge\`).`);
   return {
     embeds: [
       clampEmbed({

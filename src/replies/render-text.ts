@@ -21,7 +21,13 @@ function embedText(e: APIEmbed): string[] {
   const lines: string[] = [];
   if (e.title) lines.push(`== ${markdownToText(e.title)} ==`);
   if (e.description) lines.push(markdownToText(e.description));
-  for (const f of e.fields ?? []) lines.push(`${f.name}:`, ...markdownToText(f.value).split("\n").map((l) => `  ${l}`));
+  for (const f of e.fields ?? [])
+    lines.push(
+      `${f.name}:`,
+      ...markdownToText(f.value)
+        .split("\n")
+        .map((l) => `  ${l}`),
+    );
   if (e.footer?.text) lines.push(`(${e.footer.text})`);
   return lines;
 }

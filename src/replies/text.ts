@@ -32,7 +32,7 @@ export function renderAnswerText(answer: Answer): string {
       lines.push(factLine(answer.facts[0]!, citationNumber(answer.citations, answer.facts[0]!)));
       break;
     case "list": {
-      const heading = answer.period ? capitalize(answer.period.label) : answer.relation?.title ?? "Facts";
+      const heading = answer.period ? capitalize(answer.period.label) : (answer.relation?.title ?? "Facts");
       lines.push(`${heading}${answer.relation && answer.period ? ` (${answer.relation.title})` : ""}:`);
       for (const f of answer.facts) lines.push(`• ${factLine(f, citationNumber(answer.citations, f))}`);
       if (answer.more > 0) lines.push(`…and ${answer.more} more.`);
@@ -44,7 +44,9 @@ export function renderAnswerText(answer: Answer): string {
       );
       break;
     case "empty":
-      lines.push(`Ask me about relations between countries, e.g. "When were diplomatic relations established?"`);
+      lines.push(
+        `Ask me about relations between countries, e.g. "When were diplomatic relations established?"`,
+      );
       break;
     case "unknown":
       lines.push(answer.period ? `${NOT_KNOWN} (Nothing matching in ${answer.period.label}.)` : NOT_KNOWN);

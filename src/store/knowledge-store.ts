@@ -107,7 +107,12 @@ export class KnowledgeStore {
     try {
       const loaded = await loadKnowledge(this.dir, this.options.displayRoot);
       if (!loaded.ok) {
-        result = { ok: false, problems: loaded.problems, keptVersion: previous.version, ms: performance.now() - started };
+        result = {
+          ok: false,
+          problems: loaded.problems,
+          keptVersion: previous.version,
+          ms: performance.now() - started,
+        };
       } else {
         const next = await KnowledgeIndex.buildAsync(loaded.knowledge);
         const diff = diffFacts(previous.knowledge, loaded.knowledge);
@@ -125,7 +130,12 @@ export class KnowledgeStore {
       // A bug while reloading must not take the live knowledge with it.
       result = {
         ok: false,
-        problems: [{ file: this.options.displayRoot ?? this.dir, message: `reload failed: ${(error as Error).message}` }],
+        problems: [
+          {
+            file: this.options.displayRoot ?? this.dir,
+            message: `reload failed: ${(error as Error).message}`,
+          },
+        ],
         keptVersion: previous.version,
         ms: performance.now() - started,
       };

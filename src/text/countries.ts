@@ -54,7 +54,22 @@ const EXTRA_NAMES: Record<string, string[]> = {
 };
 
 // Words that are country codes or names but mostly mean something else in a question.
-const AMBIGUOUS = new Set(["us", "in", "is", "me", "it", "to", "no", "at", "be", "by", "do", "go", "so", "my"]);
+const AMBIGUOUS = new Set([
+  "us",
+  "in",
+  "is",
+  "me",
+  "it",
+  "to",
+  "no",
+  "at",
+  "be",
+  "by",
+  "do",
+  "go",
+  "so",
+  "my",
+]);
 
 // The package's types describe its ESM default export as the module namespace under NodeNext.
 const worldCountries = worldCountriesModule as unknown as Countries;
@@ -120,7 +135,7 @@ export class Gazetteer {
   find(text: string): CountryMention[] {
     const found = new Map<string, CountryMention>();
     const ws = words(text);
-    for (let i = 0; i < ws.length; ) {
+    for (let i = 0; i < ws.length;) {
       let matched = 0;
       for (let n = Math.min(this.longestPhrase, ws.length - i); n >= 1; n--) {
         const phrase = ws.slice(i, i + n).join(" ");

@@ -11,7 +11,8 @@ export const MAX_QUESTION_CHARS = 500;
 // Control, format (zero-width, bidi overrides) and private-use characters carry no
 // meaning for matching and can hide text from a reader; they are removed everywhere.
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+const INVISIBLE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** Removes invisible and control characters, collapses whitespace, trims. */
 export function sanitize(text: string): string {
@@ -20,13 +21,15 @@ export function sanitize(text: string): string {
 
 /** Lower-cases and folds accents (Tōgō → togo), keeping non-Latin scripts intact. */
 export function fold(text: string): string {
-  return text
-    .normalize("NFKD")
-    // Only Latin diacritics are folded; kana voicing marks change the word, so they stay.
-    .replace(/[\u0300-\u036f]/g, "")
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/[’‘`´]/g, "'");
+  return (
+    text
+      .normalize("NFKD")
+      // Only Latin diacritics are folded; kana voicing marks change the word, so they stay.
+      .replace(/[\u0300-\u036f]/g, "")
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/[’‘`´]/g, "'")
+  );
 }
 
 // Question words, auxiliaries and the most common function words. Kept short on purpose:

@@ -16,7 +16,9 @@ async function main(): Promise<number> {
   const { dir, display } = cliKnowledgeDir();
   const loaded = await loadKnowledge(dir, display);
   if (!loaded.ok) {
-    process.stderr.write(`The knowledge is invalid:\n${loaded.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}\n`);
+    process.stderr.write(
+      `The knowledge is invalid:\n${loaded.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}\n`,
+    );
     return 1;
   }
   const index = KnowledgeIndex.build(loaded.knowledge);
@@ -30,17 +32,31 @@ async function main(): Promise<number> {
         record = toRecord(answerQuestion(index, line));
       } catch (error) {
         // A bug must not cost the other questions their answers; say so on stderr.
-        process.stderr.write(`error answering ${JSON.stringify(line.slice(0, 80))}: ${(error as Error).stack}\n`);
-        record = { question: line, answered: false, answer: "Something went wrong answering this.", date: null, citations: [], factIds: [] };
+        process.stderr.write(
+          `error answering ${JSON.stringify(line.slice(0, 80))}: ${(error as Error).stack}\n`,
+        );
+        record = {
+          question: line,
+          answered: false,
+          answer: "Something went wrong answering this.",
+          date: null,
+          citations: [],
+          factIds: [],
+        };
       }
       process.stdout.write(`${JSON.stringify(record)}\n`);
     }
     return 0;
   }
 
-  const question = args.filter((a) => a !== "--").join(" ").trim();
+  const question = args
+    .filter((a) => a !== "--")
+    .join(" ")
+    .trim();
   if (!question) {
-    process.stderr.write('Usage: npm run ask -- "When were diplomatic relations established?"\n       npm run ask -- --jsonl < questions.txt\n');
+    process.stderr.write(
+      'Usage: npm run ask -- "When were diplomatic relations established?"\n       npm run ask -- --jsonl < questions.txt\n',
+    );
     return 2;
   }
   process.stdout.write(`${renderAnswerText(answerQuestion(index, question))}\n`);

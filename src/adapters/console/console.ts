@@ -9,7 +9,13 @@ import type { Actor, Command, CommandData } from "../../interactions/command.ts"
 import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import { renderReplyText } from "../../replies/render-text.ts";
 
-export const CONSOLE_ACTOR: Actor = { id: "console", name: "you", isAdmin: true, guildId: "console", locale: "en-US" };
+export const CONSOLE_ACTOR: Actor = {
+  id: "console",
+  name: "you",
+  isAdmin: true,
+  guildId: "console",
+  locale: "en-US",
+};
 
 export const BANNER = [
   "Kizuna — local console. No DISCORD_TOKEN is set, so nothing connects to Discord.",

@@ -44,7 +44,11 @@ export interface Bot {
 
 /** Intents: guilds + guild messages for mentions; message content only for auto-answer channels. */
 export function intentsFor(config: Config): GatewayIntentBits[] {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages];
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.DirectMessages,
+  ];
   if (config.chatChannelIds.length > 0) intents.push(GatewayIntentBits.MessageContent);
   return intents;
 }
@@ -89,10 +93,19 @@ export function startBot(options: BotOptions): Bot {
   client.on(Events.InteractionCreate, (interaction) => {
     if (closing) {
       // Shutting down: say so rather than leave the user with "did not respond".
-      if (interaction.isRepliable()) track(interaction.reply(interactionPayload(noticeReply("I'm restarting — please try again in a moment."))).catch(() => undefined));
+      if (interaction.isRepliable())
+        track(
+          interaction
+            .reply(interactionPayload(noticeReply("I'm restarting — please try again in a moment.")))
+            .catch(() => undefined),
+        );
       return;
     }
-    track(handleInteraction(interaction).catch((error) => log.error({ err: error }, "interaction delivery failed")));
+    track(
+      handleInteraction(interaction).catch((error) =>
+        log.error({ err: error }, "interaction delivery failed"),
+      ),
+    );
   });
 
   client.on(Events.MessageCreate, (message) => {
@@ -105,7 +118,13 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isAutocomplete()) {
       const focused = interaction.options.getFocused(true);
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
-      await interaction.respond(dispatcher.autocomplete(interaction.commandName, { name: focused.name, value: String(focused.value) }, options));
+      await interaction.respond(
+        dispatcher.autocomplete(
+          interaction.commandName,
+          { name: focused.name, value: String(focused.value) },
+          options,
+        ),
+      );
       return;
     }
     if (interaction.isChatInputCommand()) {
@@ -113,7 +132,9 @@ export function startBot(options: BotOptions): Bot {
       const work = dispatcher.command(interaction.commandName, options, actor);
       // Answer within Discord's 3 seconds: defer if the reply is slow to come.
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deferAfterMs)));
+      const late = new Promise<"late">(
+        (resolve) => (timer = setTimeout(() => resolve("late"), deferAfterMs)),
+      );
       const first = await Promise.race([work, late]);
       clearTimeout(timer);
       if (first !== "late") {
@@ -128,14 +149,19 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const values = interaction.isStringSelectMenu() ? interaction.values : [];
       const result = await dispatcher.component(interaction.customId, values, actor);
-      if ("update" in result) await interaction.update(messageBody(result.update) as InteractionUpdateOptions);
+      if ("update" in result)
+        await interaction.update(messageBody(result.update) as InteractionUpdateOptions);
       else await interaction.reply(interactionPayload({ ...result.reply, ephemeral: true }));
     }
   }
 
   async function handleMessage(message: Message): Promise<void> {
     const me = client.user!;
-    const mentioned = message.mentions.has(me, { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: false });
+    const mentioned = message.mentions.has(me, {
+      ignoreEveryone: true,
+      ignoreRoles: true,
+      ignoreRepliedUser: false,
+    });
     const inChatChannel = config.chatChannelIds.includes(message.channelId);
     if (!mentioned && !inChatChannel) return;
     const text = message.content.replace(new RegExp(`<@!?${me.id}>`, "g"), " ").trim();
@@ -144,7 +170,9 @@ export function startBot(options: BotOptions): Bot {
     if (reply) await message.reply(messagePayload(reply));
   }
 
-  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ shard, code: event.code }, "gateway disconnected"));
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    log.warn({ shard, code: event.code }, "gateway disconnected"),
+  );
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord.js warning"));
   client.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));

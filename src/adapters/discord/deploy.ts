@@ -13,7 +13,10 @@ export function commandBodies() {
 }
 
 /** Registers the commands; returns what Discord stored. */
-export async function deployCommands(config: Config, rest = new REST({ api: config.apiBase })): Promise<{
+export async function deployCommands(
+  config: Config,
+  rest = new REST({ api: config.apiBase }),
+): Promise<{
   scope: string;
   registered: RESTPutAPIApplicationCommandsResult;
 }> {
@@ -23,8 +26,13 @@ export async function deployCommands(config: Config, rest = new REST({ api: conf
   const route = config.guildId
     ? Routes.applicationGuildCommands(app.id, config.guildId)
     : Routes.applicationCommands(app.id);
-  const registered = (await rest.put(route, { body: commandBodies() })) as RESTPutAPIApplicationCommandsResult;
-  return { scope: config.guildId ? `guild ${config.guildId}` : "global (may take up to an hour to appear)", registered };
+  const registered = (await rest.put(route, {
+    body: commandBodies(),
+  })) as RESTPutAPIApplicationCommandsResult;
+  return {
+    scope: config.guildId ? `guild ${config.guildId}` : "global (may take up to an hour to appear)",
+    registered,
+  };
 }
 
 async function main(): Promise<void> {
@@ -34,7 +42,9 @@ async function main(): Promise<void> {
     process.stdout.write(`Registered ${registered.length} commands, ${scope}:\n`);
     for (const c of registered) process.stdout.write(`  /${c.name} — ${c.description}\n`);
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `Registration failed: ${(error as Error).message}`}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? error.message : `Registration failed: ${(error as Error).message}`}\n`,
+    );
     process.exitCode = 1;
   }
 }

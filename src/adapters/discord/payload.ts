@@ -16,8 +16,13 @@ export function messageBody(reply: Reply) {
   };
 }
 
-export function interactionPayload(reply: Reply): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
-  return { ...messageBody(reply), ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) } as InteractionReplyOptions & {
+export function interactionPayload(
+  reply: Reply,
+): InteractionReplyOptions & { flags?: MessageFlags.Ephemeral } {
+  return {
+    ...messageBody(reply),
+    ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+  } as InteractionReplyOptions & {
     flags?: MessageFlags.Ephemeral;
   };
 }
