@@ -119,7 +119,7 @@ interface Scored {
 /** Answers one question from the index. Never throws on any input string. */
 export function answerQuestion(index: KnowledgeIndex, raw: string, options: EngineOptions = {}): Answer {
   const opts = { ...DEFAULTS, ...options };
-  const q = parseQuestion(typeof raw === "string" ? raw : "");
+  const q = parseQuestion(typeof raw === "string" ? raw : "", { personWords: index.personWords });
   const base = { question: raw, intent: q.intent, version: index.version };
   if (!/[\p{L}\p{N}]/u.test(q.text)) return miss(base, "empty", [], undefined);
 
@@ -420,22 +420,32 @@ function rank(
   for (const f of pool) {
     let covered = 0;
     let ranked = 0;
+    let entityBonus = 0;
     for (const t of terms) {
       let best = 0;
       let fieldWeight = 0;
+      let entity = false;
       for (const [e, quality] of t.expansions) {
         const w = f.terms.get(e);
         if (w !== undefined && quality >= best) {
           best = quality;
           fieldWeight = Math.max(fieldWeight, w);
+          entity ||= quality >= 0.75 && f.entityTerms.has(e);
         }
       }
       if (best === 0) continue;
-      if (!t.rankOnly) covered += t.weight * best;
+      if (!t.rankOnly) {
+        covered += t.weight * best;
+        // A named person or place the fact is about is strong evidence: it counts twice
+        // (in the covered part and the whole), so "what did Karzai promise" is not lost
+        // to one unmatched verb, while "the population of Kabul" still is.
+        if (entity) entityBonus += t.weight * best;
+      }
       ranked += t.weight * best * (1 + 0.15 * Math.min(fieldWeight - 1, 2));
     }
     const inPeriod = period && f.fact.date && dateInPeriod(f.fact.date, period) ? dateWeight : 0;
-    const coverage = (covered + inPeriod) / (confidenceWeight + dateWeight || 1);
+    const coverage =
+      (intentFit(q, f) * (covered + entityBonus + inPeriod)) / (confidenceWeight + entityBonus + dateWeight || 1);
     if (ranked === 0 && inPeriod === 0) continue;
     const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + intentBonus(q, f);
     out.push({ f, coverage, score });
@@ -443,19 +453,29 @@ function rank(
   return out.sort((a, b) => b.score - a.score || a.f.ordinal - b.f.ordinal);
 }
 
+/** Some facts cannot answer some questions at all: "how many" needs a number, "when" a date. */
+function intentFit(q: ParsedQuestion, f: IndexedFact): number {
+  if (q.intent === "how-many" && !f.hasNumber) return 0.5;
+  if (q.intent === "when" && !f.fact.date) return 0.5;
+  return 1;
+}
+
 function intentBonus(q: ParsedQuestion, f: IndexedFact): number {
   const { fact } = f;
+  // "…visited Afghanistan": a country named as a place prefers facts set there, which
+  // tells apart the two directions of a visit.
+  const place = q.countries.some((c) => f.places.has(c.phrase)) ? 0.05 : 0;
   switch (q.intent) {
     case "when":
-      return fact.date ? 0.05 : -0.1;
+      return place + (fact.date ? 0.05 : -0.1);
     case "who":
-      return fact.people.length > 0 ? 0.05 : 0;
+      return place + (fact.people.length > 0 ? 0.05 : 0);
     case "where":
-      return fact.places.length > 0 ? 0.05 : 0;
+      return place + (fact.places.length > 0 ? 0.05 : 0);
     case "how-many":
-      return f.hasNumber ? 0.1 : 0;
+      return place + (f.hasNumber ? 0.1 : 0);
     default:
-      return 0;
+      return place;
   }
 }
 
@@ -466,7 +486,7 @@ function resolveAnchor(
   phrase: string,
   threshold: number,
 ): Fact | undefined {
-  const anchorQuestion = parseQuestion(phrase);
+  const anchorQuestion = parseQuestion(phrase, { personWords: index.personWords });
   const terms = contentTerms(index, anchorQuestion, new Set());
   if (terms.length === 0) return undefined;
   const ranked = rank(index, pool, terms, anchorQuestion, undefined).filter(

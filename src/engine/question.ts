@@ -37,13 +37,20 @@ const INTENTS: Array<[Intent, RegExp]> = [
 // Words that only make sense as part of a question's frame, never as its content.
 const FRAME = /\b(?:tell me|can you|could you|do you know|i want to know|i'd like to know|please|kindly)\b/g;
 
+export interface ParseOptions {
+  /** Words that name people in the knowledge: "Tōgō" is the admiral, not the country Togo. */
+  readonly personWords?: ReadonlySet<string>;
+}
+
 /** Parses a raw question (any string) into its parts. Never throws. */
-export function parseQuestion(raw: string): ParsedQuestion {
+export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQuestion {
   const text = sanitize(raw).slice(0, MAX_QUESTION_CHARS);
   const folded = fold(text);
   const intent = INTENTS.find(([, re]) => re.test(folded))?.[0] ?? "what";
   const { period, anchors, residual: afterDates } = parsePeriods(folded.replace(FRAME, " "));
-  const countries = gazetteer().find(afterDates);
+  const countries = gazetteer()
+    .find(afterDates)
+    .filter((c) => !options.personWords?.has(c.phrase));
   let residual = afterDates;
   for (const c of countries) {
     const escaped = c.phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

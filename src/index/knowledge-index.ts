@@ -37,6 +37,10 @@ export interface IndexedFact {
   readonly countries: ReadonlySet<string>;
   /** The statement contains a number other than its date (for "how many" questions). */
   readonly hasNumber: boolean;
+  /** Index terms of the people and places the fact is about. */
+  readonly entityTerms: ReadonlySet<string>;
+  /** The fact's places, folded ("afghanistan", "national museum of afghanistan"). */
+  readonly places: ReadonlySet<string>;
 }
 
 /** Turns a field's text into index terms (stop words dropped, stemmed). */
@@ -73,6 +77,8 @@ export class KnowledgeIndex {
   readonly vocabulary: SearchableMap<number>;
   /** Full-text index over all facts, for questions nothing else narrows. */
   readonly search: MiniSearch<SearchDoc>;
+  /** Folded words of people's names, e.g. "togo" (so the admiral is not taken for the country). */
+  readonly personWords: ReadonlySet<string>;
 
   private constructor(
     readonly knowledge: Knowledge,
@@ -104,6 +110,7 @@ export class KnowledgeIndex {
     const vocabulary = new SearchableMap<number>();
     for (const f of facts) for (const t of f.terms.keys()) vocabulary.update(t, (n = 0) => n + 1);
     this.vocabulary = vocabulary;
+    this.personWords = new Set(facts.flatMap((f) => f.fact.people.flatMap((p) => words(p))));
   }
 
   /** Builds the index synchronously (tests, the CLI, small knowledge). */
@@ -233,5 +240,16 @@ function indexFact(relations: ReadonlyMap<string, Relation>, fact: Fact, ordinal
   const text = [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; ");
   for (const m of gazetteer().find(text)) countries.add(m.country.code);
   const statementWithoutDate = fact.statement.replace(/\b\d{4}\b/g, "");
-  return { fact, relation, ordinal, terms, countries, hasNumber: /\d/.test(statementWithoutDate) };
+  const places = new Set(fact.places.map((p) => words(p).join(" ")));
+  const entityTerms = new Set([...fact.people, ...fact.places].flatMap(indexTerms));
+  return {
+    fact,
+    relation,
+    ordinal,
+    terms,
+    countries,
+    hasNumber: /\d/.test(statementWithoutDate),
+    places,
+    entityTerms,
+  };
 }
