@@ -32,17 +32,34 @@ const REDACT_PATHS = [
 export function createLogger(options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 8);
   const scrub = (s: string) => secrets.reduce((acc, secret) => acc.split(secret).join("[REDACTED]"), s);
+  // Never hands back an object it did not scrub: a too deep or circular one becomes a marker.
+  const ancestors = new Set<object>();
   const scrubDeep = (value: unknown, depth = 0): unknown => {
     if (typeof value === "string") return scrub(value);
-    if (depth > 4 || value === null || typeof value !== "object") return value;
-    if (value instanceof Error) {
-      const copy = new Error(scrub(value.message));
-      copy.name = value.name;
-      copy.stack = value.stack ? scrub(value.stack) : undefined;
-      return copy;
+    if (value === null || typeof value !== "object") return value;
+    if (depth > 16) return "[Too deep]";
+    if (ancestors.has(value)) return "[Circular]";
+    ancestors.add(value);
+    try {
+      if (value instanceof Error) {
+        // Same prototype and own fields (code, status, cause), so pino's err serializer
+        // still sees an Error and keeps what a Discord API error carries.
+        const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+        for (const key of Object.getOwnPropertyNames(value)) {
+          const own = Object.getOwnPropertyDescriptor(value, key);
+          if (own && "value" in own)
+            Object.defineProperty(copy, key, { ...own, value: scrubDeep(own.value, depth + 1) });
+        }
+        return copy;
+      }
+      // Dates, URLs and Buffers log as their JSON form, as pino would print them.
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === "function") return scrubDeep(toJSON.call(value), depth + 1);
+      if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
+    } finally {
+      ancestors.delete(value);
     }
-    if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, depth + 1)]));
   };
   const destination =
     options.destination ??

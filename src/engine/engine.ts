@@ -28,7 +28,7 @@ export interface EngineOptions {
   readonly scanLimit?: number;
 }
 
-const DEFAULTS = { threshold: 0.6, listLimit: 5, scanLimit: 4000 } as const;
+const DEFAULTS = { threshold: 0.5, listLimit: 5, scanLimit: 4000 } as const;
 
 // Words that frame a question about this domain but do not tell facts apart.
 const FRAME_WORDS = new Set(
@@ -44,6 +44,11 @@ const FRAME_WORDS = new Set(
     "many",
     "number",
     "about",
+    "after",
+    "before",
+    "since",
+    "until",
+    "till",
     "through",
     "via",
     "during",
@@ -123,9 +128,11 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   const base = { question: raw, intent: q.intent, version: index.version };
   if (!/[\p{L}\p{N}]/u.test(q.text)) return miss(base, "empty", [], undefined);
 
-  // 1. Scope: relations named by their pair of countries.
+  // 1. Scope: a relation named by its title or an alias (日本とアフガニスタンの関係), or
+  //    by its pair of countries.
   const mentioned = new Set(q.countries.map((c) => c.country.code));
-  const scope = chooseScope(index, mentioned);
+  const named = index.findRelationNamed(q.text);
+  const scope = named ? namedScope(index, named.relation) : chooseScope(index, mentioned);
 
   // 2. Period, including "after <event>" anchors resolved against the scope.
   let period = q.period;
@@ -143,7 +150,9 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
 
   // 3. Content terms: what is left of the question after dates, countries and frame words.
   const anchorWords = new Set(anchorTerms);
-  const queryTerms = contentTerms(index, q, anchorWords);
+  // Native-script names of the relation carry no content words; Latin ones ("…relations") do.
+  const aliasWords = new Set([...(named?.words ?? [])].filter((w) => !/^[a-z]+$/.test(w)));
+  const queryTerms = contentTerms(index, q, anchorWords, aliasWords);
   const confidenceTerms = queryTerms.filter((t) => !t.rankOnly);
 
   // 4. Pool: the scope narrowed by period, and facts that involve every named country.
@@ -166,7 +175,7 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
 
   // 5. A period with nothing else to match: list what happened then.
   const listing = confidenceTerms.length === 0 || (q.intent === "list" && period !== undefined);
-  if (listing && (period || scope.relations.length > 0) && confidenceTerms.length === 0) {
+  if (listing && (period || mentioned.size > 0 || scope.named) && confidenceTerms.length === 0) {
     return list(index, base, pool, period, rel, opts.listLimit);
   }
   if (confidenceTerms.length === 0) {
@@ -204,7 +213,22 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
     const matching = ranked.filter((s) => s.coverage >= opts.threshold).map((s) => s.f);
     if (matching.length > 1) return list(index, base, matching, period, rel, opts.listLimit);
   }
-  return found(index, base, "fact", [best.f.fact], 0, period, best.f.relation, best.coverage);
+  const chosen = preferByOrder(q.text, ranked, best, opts.threshold);
+  return found(index, base, "fact", [chosen.f.fact], 0, period, chosen.f.relation, chosen.coverage);
+}
+
+const FIRST = /\b(?:first|earliest|initially|originally|for the first time)\b/i;
+const LAST = /\b(?:last|latest|most recent(?:ly)?|recently|lately)\b/i;
+
+/** "When did Japan first close its embassy?": among facts that answer about as well, the earliest (or latest). */
+function preferByOrder(text: string, ranked: readonly Scored[], best: Scored, threshold: number): Scored {
+  const order = FIRST.test(text) ? 1 : LAST.test(text) ? -1 : 0;
+  if (order === 0) return best;
+  const close = ranked.filter(
+    (s) => s.f.fact.date && s.coverage >= threshold && s.score >= best.score - 0.05,
+  );
+  close.sort((a, b) => order * (a.f.fact.date!.min - b.f.fact.date!.min));
+  return close[0] ?? best;
 }
 
 type Base = { question: string; intent: Answer["intent"]; version: string };
@@ -290,6 +314,17 @@ export function citationNumber(citations: readonly Citation[], fact: Fact): numb
   return citations.find((c) => c.source.id === fact.sourceId && c.section === fact.section)?.n;
 }
 
+function namedScope(index: KnowledgeIndex, relation: Relation): Scope {
+  return {
+    relations: [relation],
+    pool: index.byRelation.get(relation.id) ?? [],
+    required: new Set(),
+    uncovered: false,
+    fallback: [],
+    named: true,
+  };
+}
+
 interface Scope {
   readonly relations: readonly Relation[];
   readonly pool: readonly IndexedFact[];
@@ -299,6 +334,8 @@ interface Scope {
   readonly uncovered: boolean;
   /** Where to look for suggestions when the scope is empty. */
   readonly fallback: readonly IndexedFact[];
+  /** The question named the relation itself. */
+  readonly named?: boolean;
 }
 
 function chooseScope(index: KnowledgeIndex, mentioned: ReadonlySet<string>): Scope {
@@ -349,7 +386,7 @@ function singleRelation(relations: readonly Relation[]): Relation | undefined {
 }
 
 /** Expands a stem against the vocabulary: exact, synonyms, prefixes, and typos. */
-function expand(index: KnowledgeIndex, term: string): Map<string, number> {
+function expand(index: KnowledgeIndex, term: string, word: string): Map<string, number> {
   const out = new Map<string, number>();
   const put = (t: string, q: number) => {
     if ((out.get(t) ?? 0) < q) out.set(t, q);
@@ -370,6 +407,16 @@ function expand(index: KnowledgeIndex, term: string): Map<string, number> {
       if (d <= max) put(t, d === 1 ? 0.75 : 0.55);
     }
   }
+  // Typos also against the words as written: a misspelled word stems oddly ("relatons"
+  // → "relaton"), while its surface form is one letter from "relations".
+  if (word.length >= 5 && /^\p{L}+$/u.test(word)) {
+    const max = word.length >= 8 ? 2 : 1;
+    for (const [surface, [stemOf]] of index.surface.fuzzyGet(word, 2)) {
+      if (out.has(stemOf)) continue;
+      const d = Math.min(editDistance(word, surface, 2), swapDistance(word, surface));
+      if (d <= max && d > 0) put(stemOf, d === 1 ? 0.75 : 0.55);
+    }
+  }
   return out;
 }
 
@@ -386,16 +433,17 @@ function contentTerms(
   index: KnowledgeIndex,
   q: ParsedQuestion,
   anchorWords: ReadonlySet<string>,
+  skip: ReadonlySet<string> = new Set(),
 ): QueryTerm[] {
   const n = Math.max(index.facts.length, 1);
   const seen = new Set<string>();
   const out: QueryTerm[] = [];
   for (const word of words(q.residual)) {
-    if (FRAME_WORDS.has(word) || gazetteer().resolve(word)) continue;
+    if (FRAME_WORDS.has(word) || skip.has(word) || gazetteer().resolve(word)) continue;
     const [term] = indexTerms(word);
     if (!term || seen.has(term)) continue;
     seen.add(term);
-    const expansions = expand(index, term);
+    const expansions = expand(index, term, word);
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most,
     // so a question mostly about something we do not hold is refused.
     const df =
@@ -420,32 +468,23 @@ function rank(
   for (const f of pool) {
     let covered = 0;
     let ranked = 0;
-    let entityBonus = 0;
     for (const t of terms) {
       let best = 0;
       let fieldWeight = 0;
-      let entity = false;
       for (const [e, quality] of t.expansions) {
         const w = f.terms.get(e);
-        if (w !== undefined && quality >= best) {
-          best = quality;
-          fieldWeight = Math.max(fieldWeight, w);
-          entity ||= quality >= 0.75 && f.entityTerms.has(e);
-        }
+        // A word found only in the relation's title or the section name (weight < 1)
+        // says little about this fact: it covers the question only in part.
+        const q = w === undefined ? 0 : quality * Math.min(1, w);
+        if (q > best) best = q;
+        if (w !== undefined && q > 0) fieldWeight = Math.max(fieldWeight, w);
       }
       if (best === 0) continue;
-      if (!t.rankOnly) {
-        covered += t.weight * best;
-        // A named person or place the fact is about is strong evidence: it counts twice
-        // (in the covered part and the whole), so "what did Karzai promise" is not lost
-        // to one unmatched verb, while "the population of Kabul" still is.
-        if (entity) entityBonus += t.weight * best;
-      }
+      if (!t.rankOnly) covered += t.weight * best;
       ranked += t.weight * best * (1 + 0.15 * Math.min(fieldWeight - 1, 2));
     }
     const inPeriod = period && f.fact.date && dateInPeriod(f.fact.date, period) ? dateWeight : 0;
-    const coverage =
-      (intentFit(q, f) * (covered + entityBonus + inPeriod)) / (confidenceWeight + entityBonus + dateWeight || 1);
+    const coverage = (intentFit(index, q, f) * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
     if (ranked === 0 && inPeriod === 0) continue;
     const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + intentBonus(q, f);
     out.push({ f, coverage, score });
@@ -454,28 +493,35 @@ function rank(
 }
 
 /** Some facts cannot answer some questions at all: "how many" needs a number, "when" a date. */
-function intentFit(q: ParsedQuestion, f: IndexedFact): number {
-  if (q.intent === "how-many" && !f.hasNumber) return 0.5;
+/** How recent a dated fact must be to answer a question about "now": five years before the newest fact. */
+const RECENT_MS = 5 * 365.25 * 86_400_000;
+
+function intentFit(index: KnowledgeIndex, q: ParsedQuestion, f: IndexedFact): number {
+  if (q.intent === "how-many" && !f.hasNumber) return 0.4;
   if (q.intent === "when" && !f.fact.date) return 0.5;
+  // "Who was the ambassador?" wants a person's name; a fact naming nobody cannot say.
+  if (q.intent === "who" && q.asksForPerson && f.fact.people.length === 0) return 0.4;
+  // "Who is the current …": an event decades old does not say who it is now.
+  if (q.asksForNow && f.fact.date && f.fact.date.max < index.latestDate - RECENT_MS) return 0.5;
   return 1;
 }
 
 function intentBonus(q: ParsedQuestion, f: IndexedFact): number {
   const { fact } = f;
-  // "…visited Afghanistan": a country named as a place prefers facts set there, which
-  // tells apart the two directions of a visit.
-  const place = q.countries.some((c) => f.places.has(c.phrase)) ? 0.05 : 0;
+  // "…visited Afghanistan", "aid to Afghanistan": a destination named in the question
+  // prefers facts that have the same destination, which tells the two directions apart.
+  const direction = q.destinations.some((d) => f.destinations.has(d)) ? 0.05 : 0;
   switch (q.intent) {
     case "when":
-      return place + (fact.date ? 0.05 : -0.1);
+      return direction + (fact.date ? 0.05 : -0.1);
     case "who":
-      return place + (fact.people.length > 0 ? 0.05 : 0);
+      return direction + (fact.people.length > 0 ? 0.05 : 0);
     case "where":
-      return place + (fact.places.length > 0 ? 0.05 : 0);
+      return direction + (fact.places.length > 0 ? 0.05 : 0);
     case "how-many":
-      return place + (f.hasNumber ? 0.1 : 0);
+      return direction + (f.hasNumber ? 0.1 : 0);
     default:
-      return place;
+      return direction;
   }
 }
 
@@ -506,6 +552,25 @@ function nearestInTime(pool: readonly IndexedFact[], period: Period): Fact[] {
     .slice(0, 3)
     .map((x) => x.f.fact)
     .sort((a, b) => a.date!.min - b.date!.min);
+}
+
+/** Ranking details for one question (diagnostics for tests and tuning). */
+export function explain(index: KnowledgeIndex, raw: string) {
+  const q = parseQuestion(raw, { personWords: index.personWords });
+  const terms = contentTerms(index, q, new Set());
+  const ranked = rank(index, index.facts, terms, q, q.period).slice(0, 5);
+  return {
+    terms: terms.map((t) => ({
+      term: t.term,
+      weight: +t.weight.toFixed(2),
+      expansions: [...t.expansions].slice(0, 6),
+    })),
+    top: ranked.map((s) => ({
+      id: s.f.fact.id,
+      coverage: +s.coverage.toFixed(2),
+      score: +s.score.toFixed(2),
+    })),
+  };
 }
 
 /** Candidates from the full-text index when the pool is too large to scan. */

@@ -113,7 +113,8 @@ export function parsePeriods(text: string): PeriodParse {
     residual = residual.slice(0, start) + " ".repeat(length) + residual.slice(start + length);
   };
   const explicit: Period[] = [];
-  const bounds: Array<{ direction: "after" | "before"; period: Period; inclusive?: boolean }> = [];
+  const bounds: Array<{ direction: "after" | "before"; period: Period; word: string; inclusive: boolean }> =
+    [];
   const anchors: Anchor[] = [];
 
   // 1. Ranges: "between 2002 and 2012", "from 1960 to 1980", "2002-2012".
@@ -140,8 +141,10 @@ export function parsePeriods(text: string): PeriodParse {
     ).exec(residual);
     if (!m) continue;
     const word = m[1] ?? "";
-    if (BEFORE.test(word) || word === "prior to") bounds.push({ direction: "before", period });
-    else if (AFTER.test(word)) bounds.push({ direction: "after", period });
+    // A named period's bound excludes the period: "after World War II" starts when it ended.
+    if (BEFORE.test(word) || word === "prior to")
+      bounds.push({ direction: "before", period, word, inclusive: false });
+    else if (AFTER.test(word)) bounds.push({ direction: "after", period, word, inclusive: false });
     else explicit.push(period);
     blank(m.index, m[0].length);
   }
@@ -155,8 +158,9 @@ export function parsePeriods(text: string): PeriodParse {
     const date = dateAt(rest);
     if (date) {
       // "since 2002" and "until 2002" include 2002; "after 2002" and "before 2002" do not.
-      const inclusive = /^(?:since|until|till|up to|by)$/.test(m[1]!);
-      bounds.push({ direction, period: date.period, inclusive });
+      // Bounds include the named date: "after 1979" keeps what happened in 1979 itself
+      // (the source often dates an event by the year of its cause), ranked as usual.
+      bounds.push({ direction, period: date.period, word: m[1]!, inclusive: true });
       blank(m.index, m[0].length + date.length);
       continue;
     }
@@ -166,7 +170,13 @@ export function parsePeriods(text: string): PeriodParse {
       rest.slice(0, 80),
     );
     const words = phrase?.[1]?.trim();
-    if (words && words.split(" ").length <= 6 && !/^\d/.test(words))
+    // "since when" is a question, not an event.
+    if (
+      words &&
+      words.split(" ").length <= 6 &&
+      !/^\d/.test(words) &&
+      !/^(?:when|what|then|that|this|it)\b/.test(words)
+    )
       anchors.push({ direction, phrase: words });
   }
 
@@ -194,12 +204,12 @@ export function parsePeriods(text: string): PeriodParse {
         ? {
             min: b.inclusive ? b.period.min : b.period.max + 1,
             max: 8.64e15,
-            label: `${b.inclusive ? "since" : "after"} ${b.period.label}`,
+            label: `${b.word} ${b.period.label}`,
           }
         : {
             min: -8.64e15,
             max: b.inclusive ? b.period.max : b.period.min - 1,
-            label: `${b.inclusive ? "until" : "before"} ${b.period.label}`,
+            label: `${b.word} ${b.period.label}`,
           };
     period = period ? intersect(period, open) : open;
   }

@@ -3,7 +3,7 @@
  * event anchors), which countries, and the remaining content words.
  */
 import { fold, MAX_QUESTION_CHARS, sanitize } from "../text/normalize.ts";
-import { gazetteer, type CountryMention } from "../text/countries.ts";
+import { destinationsIn, gazetteer, type CountryMention } from "../text/countries.ts";
 import { parsePeriods, type Anchor } from "./periods.ts";
 import type { Period } from "../knowledge/dates.ts";
 import type { Intent } from "./types.ts";
@@ -17,7 +17,16 @@ export interface ParsedQuestion {
   readonly countries: readonly CountryMention[];
   /** Folded text left after removing dates and country names: where content terms come from. */
   readonly residual: string;
+  /** Country codes named as a destination ("visited Japan", "aid to Afghanistan"). */
+  readonly destinations: readonly string[];
+  /** The question asks about the present ("current", "now", "today"). */
+  readonly asksForNow: boolean;
+  /** A "who" question about a person's role ("who was the ambassador"), not an organization. */
+  readonly asksForPerson: boolean;
 }
+
+const ROLES =
+  /\b(?:ambassadors?|envoys?|presidents?|kings?|queens?|princes?|princess|emperors?|ministers?|leaders?|officers?|generals?|admirals?|diplomats?|person|people|man|woman|name|called|rulers?|monarchs?)\b/;
 
 const INTENTS: Array<[Intent, RegExp]> = [
   ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b/],
@@ -25,9 +34,9 @@ const INTENTS: Array<[Intent, RegExp]> = [
     "when",
     /\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/,
   ],
-  ["why", /\bwhy\b|\bwhat (?:caused|was the reason)\b|\breason\b/],
-  ["who", /\bwho(?:m|se)?\b/],
-  ["where", /\bwhere\b/],
+  ["why", /なぜ|どうして|\bwhy\b|\bwhat (?:caused|was the reason)\b|\breason\b/],
+  ["who", /\bwho(?:m|se)?\b|誰|だれ/],
+  ["where", /\bwhere\b|どこ/],
   [
     "list",
     /\bwhat (?:else )?(?:happened|happens|occurred|took place|went on)\b|\bwhat (?:events|visits)\b|\b(?:list|timeline|events|history|chronology)\b/,
@@ -51,6 +60,11 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const countries = gazetteer()
     .find(afterDates)
     .filter((c) => !options.personWords?.has(c.phrase));
+  // "US" is a pronoun once folded; in capitals it is the United States.
+  if (/\b(?:U\.S\.(?:A\.)?|USA|US)(?![\w.])/.test(text) && !countries.some((c) => c.country.code === "US")) {
+    const us = gazetteer().byId("US");
+    if (us) countries.push({ country: us, phrase: "us" });
+  }
   let residual = afterDates;
   for (const c of countries) {
     const escaped = c.phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -60,5 +74,15 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
       ? residual.split(c.phrase).join(" ")
       : residual.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, "gu"), " ");
   }
-  return { text, intent, period, anchors, countries, residual };
+  return {
+    text,
+    intent,
+    period,
+    anchors,
+    countries,
+    residual,
+    destinations: destinationsIn(folded, countries),
+    asksForPerson: ROLES.test(folded),
+    asksForNow: /\b(?:current(?:ly)?|now|today|nowadays|at present|presently|present-day)\b/.test(folded),
+  };
 }

@@ -11,8 +11,8 @@ import MiniSearch from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
 import type { Period } from "../knowledge/dates.ts";
 import type { Fact, Knowledge, Relation, Source } from "../knowledge/types.ts";
-import { gazetteer } from "../text/countries.ts";
-import { isStopWord, stem, words } from "../text/normalize.ts";
+import { destinationsIn, gazetteer } from "../text/countries.ts";
+import { isKanaFunctionWord, isStopWord, stem, words } from "../text/normalize.ts";
 
 /** How much a term found in each field counts when ranking (not for confidence). */
 export const FIELD_WEIGHTS = {
@@ -37,17 +37,15 @@ export interface IndexedFact {
   readonly countries: ReadonlySet<string>;
   /** The statement contains a number other than its date (for "how many" questions). */
   readonly hasNumber: boolean;
-  /** Index terms of the people and places the fact is about. */
-  readonly entityTerms: ReadonlySet<string>;
-  /** The fact's places, folded ("afghanistan", "national museum of afghanistan"). */
-  readonly places: ReadonlySet<string>;
+  /** Countries the statement names as a destination ("visited Japan", "donor to Afghanistan"). */
+  readonly destinations: ReadonlySet<string>;
 }
 
 /** Turns a field's text into index terms (stop words dropped, stemmed). */
 export function indexTerms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (isStopWord(w) || /^\p{Script=Hiragana}$/u.test(w)) continue;
+    if (isStopWord(w) || isKanaFunctionWord(w)) continue;
     out.push(stem(w));
   }
   return out;
@@ -71,12 +69,18 @@ export class KnowledgeIndex {
   readonly relationsByCountry: ReadonlyMap<string, readonly Relation[]>;
   readonly relationById: ReadonlyMap<string, Relation>;
   readonly sourceById: ReadonlyMap<string, Source>;
+  /** The latest instant any fact's date reaches (for questions about "now"). */
+  readonly latestDate: number;
   /** Dated facts sorted by the start of their date, for period lookups. */
   readonly dated: readonly IndexedFact[];
   /** Every index term → number of facts containing it (also the fuzzy/prefix lexicon). */
   readonly vocabulary: SearchableMap<number>;
   /** Full-text index over all facts, for questions nothing else narrows. */
   readonly search: MiniSearch<SearchDoc>;
+  /** Every folded word as written in the facts → its index term, for typo matching. */
+  readonly surface: SearchableMap<string>;
+  /** Relation titles and aliases as word sequences, by their first word. */
+  private readonly aliasesByFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [string[], Relation]>>;
   /** Folded words of people's names, e.g. "togo" (so the admiral is not taken for the country). */
   readonly personWords: ReadonlySet<string>;
 
@@ -107,9 +111,30 @@ export class KnowledgeIndex {
     this.relationByPair = byPair;
     this.relationsByCountry = byCountry;
     this.dated = facts.filter((f) => f.fact.date).sort((x, y) => x.fact.date!.min - y.fact.date!.min);
+    this.latestDate = this.dated.reduce(
+      (max, f) => Math.max(max, Math.min(f.fact.date!.max, Date.now())),
+      -8.64e15,
+    );
     const vocabulary = new SearchableMap<number>();
     for (const f of facts) for (const t of f.terms.keys()) vocabulary.update(t, (n = 0) => n + 1);
     this.vocabulary = vocabulary;
+    const aliases = new Map<string, Array<readonly [string[], Relation]>>();
+    for (const r of knowledge.relations) {
+      for (const name of [r.title, ...r.aliases]) {
+        const ws = words(name);
+        if (ws.length < 2) continue;
+        aliases.set(ws[0]!, [...(aliases.get(ws[0]!) ?? []), [ws, r] as const]);
+      }
+    }
+    this.aliasesByFirstWord = aliases;
+    const surface = new SearchableMap<string>();
+    for (const f of facts) {
+      const { fact } = f;
+      for (const text of [fact.statement, ...fact.people, ...fact.places, ...fact.keywords]) {
+        for (const w of words(text)) if (!isStopWord(w) && !surface.has(w)) surface.set(w, stem(w));
+      }
+    }
+    this.surface = surface;
     this.personWords = new Set(facts.flatMap((f) => f.fact.people.flatMap((p) => words(p))));
   }
 
@@ -138,6 +163,17 @@ export class KnowledgeIndex {
 
   get version(): string {
     return this.knowledge.version;
+  }
+
+  /** A relation whose title or alias appears in the text, with the words that named it. */
+  findRelationNamed(text: string): { relation: Relation; words: ReadonlySet<string> } | undefined {
+    const ws = words(text);
+    for (let i = 0; i < ws.length; i++) {
+      for (const [alias, relation] of this.aliasesByFirstWord.get(ws[i]!) ?? []) {
+        if (alias.every((w, j) => ws[i + j] === w)) return { relation, words: new Set(alias) };
+      }
+    }
+    return undefined;
   }
 
   /** Relations that involve a country. */
@@ -212,7 +248,7 @@ function newSearch(): MiniSearch<SearchDoc> {
     fields: ["statement", "people", "places", "tags", "keywords", "section", "relation"],
     storeFields: [],
     tokenize: (text) => words(text),
-    processTerm: (term) => (isStopWord(term) || /^\p{Script=Hiragana}$/u.test(term) ? null : stem(term)),
+    processTerm: (term) => (isStopWord(term) || isKanaFunctionWord(term) ? null : stem(term)),
     searchOptions: {
       boost: { ...FIELD_WEIGHTS },
       prefix: (term) => term.length >= 4,
@@ -240,8 +276,8 @@ function indexFact(relations: ReadonlyMap<string, Relation>, fact: Fact, ordinal
   const text = [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; ");
   for (const m of gazetteer().find(text)) countries.add(m.country.code);
   const statementWithoutDate = fact.statement.replace(/\b\d{4}\b/g, "");
-  const places = new Set(fact.places.map((p) => words(p).join(" ")));
-  const entityTerms = new Set([...fact.people, ...fact.places].flatMap(indexTerms));
+  const folded = words(fact.statement).join(" ");
+  const destinations = new Set(destinationsIn(folded, gazetteer().find(fact.statement)));
   return {
     fact,
     relation,
@@ -249,7 +285,6 @@ function indexFact(relations: ReadonlyMap<string, Relation>, fact: Fact, ordinal
     terms,
     countries,
     hasNumber: /\d/.test(statementWithoutDate),
-    places,
-    entityTerms,
+    destinations,
   };
 }

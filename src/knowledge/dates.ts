@@ -99,7 +99,13 @@ export function yearOf(ms: number): number {
 }
 
 function decadeLabel(decadeStart: number): string {
-  return decadeStart >= 0 ? `the ${decadeStart}s` : `the ${1 - decadeStart - 9}s BCE`;
+  return `the ${decadeStart}s`;
+}
+
+// Decades and centuries before the common era have no "the …s" name that matches EDTF's
+// astronomical spans (edtf's "-19" is -1900..-1801), so they are shown as the years they cover.
+function bceSpanLabel(v: { min: number; max: number }): string {
+  return `${yearLabel(yearOf(v.min))}–${yearLabel(yearOf(v.max))}`;
 }
 
 interface EdtfValue {
@@ -121,12 +127,9 @@ function labelOf(v: EdtfValue): { label: string; precision: Precision } {
   const year = values[0] ?? yearOf(v.min);
   switch (v.type) {
     case "Decade":
-      return { label: decadeLabel(year * 10), precision: "decade" };
+      return { label: year < 0 ? bceSpanLabel(v) : decadeLabel(year * 10), precision: "decade" };
     case "Century":
-      return {
-        label: year >= 0 ? `the ${year * 100}s` : `the ${yearLabel(year * 100)}s`,
-        precision: "century",
-      };
+      return { label: year < 0 ? bceSpanLabel(v) : `the ${year * 100}s`, precision: "century" };
     case "Season": {
       const name = SEASONS[values[1] ?? 0] ?? "part of";
       return { label: `${name} ${yearLabel(year)}`, precision: "season" };
@@ -144,8 +147,10 @@ function labelOf(v: EdtfValue): { label: string; precision: Precision } {
       if (v.unspecified?.value) {
         const start = yearOf(v.min);
         const end = yearOf(v.max);
-        if (end - start === 9) return { label: decadeLabel(start), precision: "decade" };
-        if (end - start === 99) return { label: `the ${start}s`, precision: "century" };
+        if (end - start === 9)
+          return { label: start < 0 ? bceSpanLabel(v) : decadeLabel(start), precision: "decade" };
+        if (end - start === 99)
+          return { label: start < 0 ? bceSpanLabel(v) : `the ${start}s`, precision: "century" };
         if (values.length === 1) return { label: `${yearLabel(start)}–${yearLabel(end)}`, precision: "year" };
       }
       const p = v.precision ?? 1;
@@ -177,7 +182,12 @@ export function parseDate(input: string): HistoricalDate {
   if (!text) throw new DateError("the date is empty");
   if (/\bBCE?\b|\bAD\b|\bCE\b/i.test(text)) {
     const y = Number(/\d+/.exec(text)?.[0]);
-    const hint = Number.isFinite(y) ? `; write ${y} BCE as "${-(y - 1)}" (EDTF counts 1 BCE as year 0)` : "";
+    // "AD 1931" / "1931 CE" need no sign; only BC(E) years are shifted by one.
+    const hint = !Number.isFinite(y)
+      ? ""
+      : /\bBCE?\b/i.test(text)
+        ? `; write ${y} BCE as "${-(y - 1)}" (EDTF counts 1 BCE as year 0)`
+        : `; write the year alone, e.g. "${y}"`;
     throw new DateError(`"${text}" is not EDTF${hint}`);
   }
   assertRealDay(text);

@@ -101,7 +101,8 @@ async function readKnowledgeFile(
   let buffer: Buffer;
   try {
     if ((await lstat(path)).isSymbolicLink()) {
-      const target = await realpath(path);
+      const target = await realpath(path).catch(() => undefined);
+      if (target === undefined) return fail("is a symbolic link to a file that does not exist");
       const rel = relative(root, target);
       if (rel.startsWith("..") || isAbsolute(rel))
         return fail("is a symbolic link to a file outside the knowledge folder; refused");
@@ -133,9 +134,16 @@ async function readKnowledgeFile(
     for (const e of doc.errors) fail(`YAML: ${e.message.split("\n")[0]}`, lines.linePos(e.pos[0]).line);
     return undefined;
   }
-  const result = fileSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs ("billion laughs") by throwing; that is a problem of the file.
+    return fail(`YAML: ${(error as Error).message}`);
+  }
+  const result = fileSchema.safeParse(js);
   if (!result.success) {
-    for (const issue of result.error.issues) problems.push(issueToProblem(issue, doc, lines, shown));
+    for (const issue of result.error.issues) problems.push(issueToProblem(issue, doc, lines, shown, js));
     return undefined;
   }
   return { display: shown, doc, lines, data: result.data, text };
@@ -174,10 +182,10 @@ function issueToProblem(
   doc: Document.Parsed,
   lines: LineCounter,
   file: string,
+  js: unknown,
 ): Problem {
   const path = issue.path;
   const factId = factIdAt(doc, path);
-  const field = path.filter((p) => typeof p === "string").at(-1);
   if (issue.code === "unrecognized_keys") {
     const level =
       path.length === 0
@@ -199,27 +207,42 @@ function issueToProblem(
       }; allowed: ${known.join(", ")}`,
     };
   }
-  const where = describePath(path);
+  const where = describePath(path) || "the file";
   let message = issue.message;
   if (issue.code === "invalid_type") {
-    const got = doc.getIn(path as unknown[]);
-    message = got === undefined ? "is required" : `must be ${issue.expected}, not ${typeOf(got)}`;
+    // The plain value, not the YAML node: a node of a list is an object too.
+    const got = path.reduce<unknown>(
+      (v, key) =>
+        v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined,
+      js,
+    );
+    const expected = EXPECTED[issue.expected] ?? issue.expected;
+    message =
+      got === undefined
+        ? "is required"
+        : got === null && path.length === 0
+          ? "is empty"
+          : `must be ${expected}, not ${typeOf(got)}`;
   }
-  return {
-    file,
-    line: lineOf(doc, lines, path),
-    factId,
-    message: `${where}${field === undefined ? "" : " "}${message}`,
-  };
+  return { file, line: lineOf(doc, lines, path), factId, message: `${where} ${message}` };
 }
 
 function describePath(path: readonly PropertyKey[]): string {
   const parts = path.filter(
     (p, i) => !(typeof p === "number" && i === 1 && (path[0] === "facts" || path[0] === "sources")),
   );
-  if (path[0] === "facts") return parts.slice(1).map(String).join(".");
+  // Inside a fact the problem already names the fact; "facts" itself is named when it is wrong.
+  if (path[0] === "facts" && parts.length > 1) return parts.slice(1).map(String).join(".");
   return parts.map(String).join(".");
 }
+
+/** zod's type names in the words of a YAML file. */
+const EXPECTED: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  string: "a string",
+  number: "a number",
+};
 
 function typeOf(v: unknown): string {
   if (v === null) return "null";

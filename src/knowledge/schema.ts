@@ -26,7 +26,9 @@ export const sourceSchema = z.strictObject({
 });
 
 // YAML reads `date: 1931` as a number and `date: -1999` as a negative one; both mean EDTF text.
-const edtfText = z.union([z.string(), z.number().int()]).transform((v) => String(v).trim());
+const edtfText = z
+  .union([z.string(), z.number().int()], { error: 'must be an EDTF date such as "1931" or "2022-09"' })
+  .transform((v) => String(v).trim());
 
 export const factSchema = z.strictObject({
   id,

@@ -61,6 +61,8 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
       out.description,
       Math.max(100, out.description.length - (total() - LIMITS.embedTotal)),
     );
+  // Still over (many long fields): the last fields go.
+  while (total() > LIMITS.embedTotal && out.fields?.length) out.fields = out.fields.slice(0, -1);
   return out;
 }
 
@@ -85,7 +87,7 @@ function suggestionMenu(facts: readonly Fact[]): Reply["components"] {
           custom_id: customId("fact", "show"),
           placeholder: "Show one of the nearest facts",
           options: facts.slice(0, LIMITS.selectOptions).map((f) => ({
-            label: truncate(`${dateLabel(f) ?? "Undated"} · ${f.statement}`, LIMITS.selectLabel),
+            label: truncate(`${capitalize(dateLabel(f) ?? "Undated")} · ${f.statement}`, LIMITS.selectLabel),
             value: f.id,
             description: truncate(f.id, LIMITS.selectDescription),
           })),
@@ -207,7 +209,8 @@ export interface TimelinePage {
 
 /** One page of a relation's timeline, with previous / next buttons only its owner may use. */
 export function timelineReply(t: TimelinePage): Reply {
-  const range = t.from || t.to ? ` (${t.from ?? "…"} – ${t.to ?? "…"})` : "";
+  // from/to are what the user typed: echoed like any user text.
+  const range = t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
   const citations = citationsFor(t.sources, t.facts);
   const lines = t.facts.map(
     (f) =>
@@ -339,14 +342,20 @@ export function reloadReply(result: ReloadResult): Reply {
     };
   }
   const shown = result.problems.slice(0, 15).map((p) => `• ${knowledgeText(formatProblem(p), 300)}`);
-  if (result.problems.length > 15)
-    shown.push(`…and ${result.problems.length - 15} more (run \`npm run check-knowledge\`).`);
+  const more =
+    result.problems.length > 15
+      ? `\n…and ${result.problems.length - 15} more (run \`npm run check-knowledge\`).`
+      : "";
+  const kept = `\n\nKept the previous knowledge (version ${result.keptVersion}); answers go on as before.`;
+  // 15 long problems can pass the description limit: cut the list, never the news that
+  // the old knowledge still serves.
+  const list = truncate(shown.join("\n"), LIMITS.embedDescription - more.length - kept.length);
   return {
     embeds: [
       clampEmbed({
         color: COLORS.error,
         title: `Reload refused: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}`,
-        description: `${shown.join("\n")}\n\nKept the previous knowledge (version ${result.keptVersion}); answers go on as before.`,
+        description: `${list}${more}${kept}`,
       }),
     ],
     ephemeral: true,

@@ -5,7 +5,16 @@
  * about Brazil–Japan relations must not be answered with Afghanistan–Japan facts.
  */
 import worldCountriesModule, { type Countries } from "world-countries";
-import { fold, words } from "./normalize.ts";
+import { editDistance, fold, words } from "./normalize.ts";
+
+/** True when b is a with two adjacent letters swapped. */
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff: number[] = [];
+  for (let i = 0; i < a.length && diff.length <= 2; i++) if (a[i] !== b[i]) diff.push(i);
+  const [i, j] = diff;
+  return diff.length === 2 && j === i! + 1 && a[i!] === b[j!] && a[j!] === b[i!];
+}
 
 export interface Country {
   /** ISO 3166-1 alpha-2 code, or an "X…" code for a historical state. */
@@ -94,6 +103,8 @@ export class Gazetteer {
   /** Names in scripts without spaces (日本), matched as substrings. */
   private readonly unspaced: Array<[string, Country]> = [];
   private readonly longestPhrase: number;
+  /** Single-word Latin names long enough for typo matching. */
+  private readonly singleWords: Array<[string, Country]>;
 
   constructor(entries: Entry[] = buildEntries()) {
     let longest = 1;
@@ -114,6 +125,7 @@ export class Gazetteer {
       }
     }
     this.unspaced.sort((a, b) => b[0].length - a[0].length);
+    this.singleWords = [...this.phrases].filter(([name]) => /^[a-z]{7,}$/.test(name));
     this.longestPhrase = Math.min(longest, 6);
   }
 
@@ -131,6 +143,19 @@ export class Gazetteer {
     return this.byCode.get(code);
   }
 
+  /**
+   * A long single word one typo from a country's name ("afganistan"). Short words are
+   * left alone: "banana" is one letter from Panama.
+   */
+  private fuzzy(word: string): Country | undefined {
+    if (word.length < 8 || !/^[a-z]+$/.test(word)) return undefined;
+    for (const [name, country] of this.singleWords) {
+      if (Math.abs(name.length - word.length) > 1 || name[0] !== word[0]) continue;
+      if (editDistance(name, word, 1) <= 1 || isSwap(name, word)) return country;
+    }
+    return undefined;
+  }
+
   /** Every country named in the text, longest names first, each once. */
   find(text: string): CountryMention[] {
     const found = new Map<string, CountryMention>();
@@ -145,6 +170,10 @@ export class Gazetteer {
           matched = n;
           break;
         }
+      }
+      if (!matched) {
+        const country = this.fuzzy(ws[i]!);
+        if (country && !found.has(country.code)) found.set(country.code, { country, phrase: ws[i]! });
       }
       i += matched || 1;
     }
@@ -166,4 +195,15 @@ let shared: Gazetteer | undefined;
 export function gazetteer(): Gazetteer {
   shared ??= new Gazetteer();
   return shared;
+}
+
+/** Countries named right after a word of motion or direction, by their phrase in the text. */
+export function destinationsIn(folded: string, mentions: readonly CountryMention[]): string[] {
+  return mentions
+    .filter((m) =>
+      new RegExp(
+        `\\b(?:to|visit(?:ed|s|ing)?|in|into|toward|towards) (?:the )?${m.phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`,
+      ).test(folded),
+    )
+    .map((m) => m.country.code);
 }

@@ -12,7 +12,7 @@ export const MAX_QUESTION_CHARS = 500;
 // meaning for matching and can hide text from a reader; they are removed everywhere.
 // eslint-disable-next-line no-control-regex
 const INVISIBLE =
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 /** Removes invisible and control characters, collapses whitespace, trims. */
 export function sanitize(text: string): string {
@@ -23,12 +23,13 @@ export function sanitize(text: string): string {
 export function fold(text: string): string {
   return (
     text
+      // Before NFKD, which turns "´" into a space and a combining accent.
+      .replace(/[’‘`´]/g, "'")
       .normalize("NFKD")
       // Only Latin diacritics are folded; kana voicing marks change the word, so they stay.
       .replace(/[\u0300-\u036f]/g, "")
       .normalize("NFC")
       .toLowerCase()
-      .replace(/[’‘`´]/g, "'")
   );
 }
 
@@ -71,6 +72,14 @@ export function words(text: string): string[] {
   return out;
 }
 
+/**
+ * Short all-hiragana tokens are Japanese particles and endings (と, の, は, いつ, され, まし):
+ * the stop words of that script. Content words are mostly written in kanji or katakana.
+ */
+export function isKanaFunctionWord(word: string): boolean {
+  return word.length <= 3 && /^\p{Script=Hiragana}+$/u.test(word);
+}
+
 /** Reduces a folded word to the form stored in the index (Porter stem for Latin words). */
 export function stem(word: string): string {
   return /^[a-z]+$/.test(word) && word.length > 3 ? stemmer(word) : word;
@@ -80,8 +89,7 @@ export function stem(word: string): string {
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    // Single hiragana are Japanese particles (と, の, は): the stop words of that script.
-    if (isStopWord(w) || /^\p{Script=Hiragana}$/u.test(w)) continue;
+    if (isStopWord(w) || isKanaFunctionWord(w)) continue;
     out.push(stem(w));
   }
   return out;

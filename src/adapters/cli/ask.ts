@@ -11,6 +11,12 @@ import { formatProblem } from "../../knowledge/problems.ts";
 import { renderAnswerText, toRecord, type AnswerRecord } from "../../replies/text.ts";
 import { cliKnowledgeDir } from "./knowledge.ts";
 
+// Piped into `head`, stdout closes early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const { dir, display } = cliKnowledgeDir();

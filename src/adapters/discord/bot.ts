@@ -53,6 +53,36 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
   return intents;
 }
 
+// The interaction or webhook token in a REST path: valid for 15 minutes, it lets anyone post as the bot.
+const TOKEN_IN_PATH = /\/(interactions\/\d+|webhooks\/\d+)\/[^/?]+/g;
+
+/**
+ * A REST error as it may be logged. discord.js errors carry the request URL, which holds the
+ * interaction token, and the whole request body (the message, user text included); keep what
+ * explains the failure (status, code, method, route) and drop the rest.
+ */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof Error) || typeof (error as { url?: unknown }).url !== "string") return error;
+  const e = error as Error & { url: string; code?: unknown; status?: unknown; method?: unknown };
+  const copy = new Error(e.message);
+  copy.name = e.name;
+  copy.stack = e.stack;
+  return Object.assign(copy, {
+    code: e.code,
+    status: e.status,
+    method: e.method,
+    url: e.url.replace(TOKEN_IN_PATH, "/$1/[token]"),
+  });
+}
+
+function commandNameOf(interaction: Interaction): string | undefined {
+  return interaction.isCommand() || interaction.isAutocomplete()
+    ? interaction.commandName
+    : interaction.isMessageComponent()
+      ? interaction.customId.slice(0, 100)
+      : undefined;
+}
+
 export function startBot(options: BotOptions): Bot {
   const { config, dispatcher, log } = options;
   const deferAfterMs = options.deferAfterMs ?? 2000;
@@ -103,14 +133,19 @@ export function startBot(options: BotOptions): Bot {
     }
     track(
       handleInteraction(interaction).catch((error) =>
-        log.error({ err: error }, "interaction delivery failed"),
+        log.error(
+          { err: loggableError(error), command: commandNameOf(interaction) },
+          "interaction delivery failed",
+        ),
       ),
     );
   });
 
   client.on(Events.MessageCreate, (message) => {
     if (closing || message.author.bot || !client.user) return;
-    track(handleMessage(message).catch((error) => log.error({ err: error }, "chat reply failed")));
+    track(
+      handleMessage(message).catch((error) => log.error({ err: loggableError(error) }, "chat reply failed")),
+    );
   });
 
   async function handleInteraction(interaction: Interaction): Promise<void> {
@@ -143,7 +178,15 @@ export function startBot(options: BotOptions): Bot {
       }
       const ephemeral = options.private === true || interaction.commandName === "reload";
       await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-      await interaction.editReply(messageBody(await work) as InteractionEditReplyOptions);
+      const reply = await work;
+      if (reply.ephemeral && !ephemeral) {
+        // A public "thinking…" cannot be made private by an edit: replace it with a private
+        // follow-up, so an apology or refusal meant for the asker is not posted to the channel.
+        await interaction.deleteReply();
+        await interaction.followUp(interactionPayload(reply));
+        return;
+      }
+      await interaction.editReply(messageBody(reply) as InteractionEditReplyOptions);
       return;
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
@@ -157,11 +200,14 @@ export function startBot(options: BotOptions): Bot {
 
   async function handleMessage(message: Message): Promise<void> {
     const me = client.user!;
-    const mentioned = message.mentions.has(me, {
-      ignoreEveryone: true,
-      ignoreRoles: true,
-      ignoreRepliedUser: false,
-    });
+    // In a DM every message is addressed to the bot: nobody types a mention there.
+    const mentioned =
+      !message.inGuild() ||
+      message.mentions.has(me, {
+        ignoreEveryone: true,
+        ignoreRoles: true,
+        ignoreRepliedUser: false,
+      });
     const inChatChannel = config.chatChannelIds.includes(message.channelId);
     if (!mentioned && !inChatChannel) return;
     const text = message.content.replace(new RegExp(`<@!?${me.id}>`, "g"), " ").trim();
@@ -175,7 +221,7 @@ export function startBot(options: BotOptions): Bot {
   );
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord.js warning"));
-  client.on(Events.Error, (error) => log.error({ err: error }, "discord.js error"));
+  client.on(Events.Error, (error) => log.error({ err: loggableError(error) }, "discord.js error"));
 
   const ready = new Promise<void>((resolve, reject) => {
     client.once(Events.ClientReady, (c) => {
