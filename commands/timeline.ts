@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 /** /timeline — a relation's facts in date order, paged with buttons only the invoker can use. */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
 import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
 import { pairKey } from "../src/index/knowledge-index.ts";
-import { defineCommand, type ComponentContext } from "../src/interactions/command.ts";
-import { DateError, parseDate, type Period } from "../src/knowledge/dates.ts";
+import { customId, defineCommand, type ComponentContext } from "../src/interactions/command.ts";
+import { DateError, parseDate, yearLabel, yearOf, type Period } from "../src/knowledge/dates.ts";
 import type { Relation } from "../src/knowledge/types.ts";
 import { parsePeriods } from "../src/engine/periods.ts";
 import { UserError } from "../src/errors.ts";
@@ -58,21 +59,36 @@ export function parseBound(option: string, value: string | undefined): Period | 
   );
 }
 
+/** Short, stable token for a relation in a custom id (Discord allows 100 characters in all). */
+export function relationToken(id: string): string {
+  return id.length <= 40 ? id : `#${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
+}
+
+function relationByToken(index: KnowledgeIndex, token: string): Relation | undefined {
+  return token.startsWith("#")
+    ? index.knowledge.relations.find((r) => relationToken(r.id) === token)
+    : index.relationById.get(token);
+}
+
+// Bounds travel in the button's custom id as base-36 instants, so any "from"/"to" fits.
+const encode = (ms: number | undefined) => (ms === undefined ? "" : Math.round(ms).toString(36));
+const decode = (s: string | undefined) => (s ? Number.parseInt(s, 36) : undefined);
+
 function render(
   index: KnowledgeIndex,
   relation: Relation,
   ownerId: string,
   page: number,
-  from?: string,
-  to?: string,
+  lo: number | undefined,
+  hi: number | undefined,
 ) {
-  const lo = parseBound("from", from);
-  const hi = parseBound("to", to);
-  if (lo && hi && lo.min > hi.max) throw new UserError("from: must not be after to.", "bad-range");
+  if (lo !== undefined && hi !== undefined && lo > hi) throw new UserError("from: must not be after to.", "bad-range");
   const facts = (index.byRelation.get(relation.id) ?? [])
     .map((f) => f.fact)
     .filter(
-      (f) => (!lo && !hi) || (f.date && (!lo || f.date.max >= lo.min) && (!hi || f.date.min <= hi.max)),
+      (f) =>
+        (lo === undefined && hi === undefined) ||
+        (f.date && (lo === undefined || f.date.max >= lo) && (hi === undefined || f.date.min <= hi)),
     );
   const pages = Math.max(1, Math.ceil(facts.length / TIMELINE_PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
@@ -82,9 +98,9 @@ function render(
     page: p,
     pages,
     total: facts.length,
-    from: from?.trim() || undefined,
-    to: to?.trim() || undefined,
-    ownerId,
+    from: lo === undefined ? undefined : yearLabel(yearOf(lo)),
+    to: hi === undefined ? undefined : yearLabel(yearOf(hi)),
+    pageId: (n) => customId("timeline", "page", ownerId, n, encode(lo), encode(hi), relationToken(relation.id)),
     sources: index.sourceById,
     version: index.version,
   });
@@ -136,7 +152,9 @@ export default defineCommand({
   },
   execute({ options, actor, index }) {
     const relation = findRelation(index, options.relation);
-    return render(index, relation, actor.id, options.page ?? 1, options.from, options.to);
+    const lo = parseBound("from", options.from)?.min;
+    const hi = parseBound("to", options.to)?.max;
+    return render(index, relation, actor.id, options.page ?? 1, lo, hi);
   },
   autocomplete({ focused, index }) {
     const typed = fold(focused.value.trim());
@@ -157,10 +175,10 @@ export default defineCommand({
         return {
           reply: noticeReply("Only the person who ran this /timeline can page it. Run `/timeline` yourself."),
         };
-      const relation = ctx.index.relationById.get(relationId ?? "");
+      const relation = relationByToken(ctx.index, relationId ?? "");
       if (!relation)
         return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
-      return { update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, from, to) };
+      return { update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, decode(from), decode(to)) };
     },
   },
 });

@@ -100,12 +100,12 @@ export class Dispatcher {
   async chat(text: string, actor: Actor, options: ChatOptions = {}): Promise<Reply | null> {
     let silent = false;
     const reply = await this.run({ kind: "chat", command: "chat", actor }, async (index) => {
-      if (this.cooldown && !this.cooldown.take(actor.id).ok) {
+      const answer = answerQuestion(index, text);
+      // Silence costs the user nothing: only a reply we actually send counts for the cooldown.
+      if ((!answer.answered && options.quietWhenUnknown) || (this.cooldown && !this.cooldown.take(actor.id).ok)) {
         silent = true;
         return noticeReply("");
       }
-      const answer = answerQuestion(index, text);
-      if (!answer.answered && options.quietWhenUnknown) silent = true;
       return answerReply(answer, index.knowledge.relations);
     });
     return silent ? null : reply;

@@ -200,9 +200,11 @@ export interface TimelinePage {
   readonly page: number;
   readonly pages: number;
   readonly total: number;
+  /** Shown bounds ("1960"), already labels. */
   readonly from?: string | undefined;
   readonly to?: string | undefined;
-  readonly ownerId: string;
+  /** The custom id of the button that shows page n (it carries owner, bounds and relation). */
+  readonly pageId: (page: number) => string;
   readonly sources: ReadonlyMap<string, Source>;
   readonly version: string;
 }
@@ -223,7 +225,7 @@ export function timelineReply(t: TimelinePage): Reply {
     type: ComponentType.Button as const,
     style: ButtonStyle.Secondary as const,
     label,
-    custom_id: customId("timeline", "page", t.ownerId, page, t.from ?? "", t.to ?? "", t.relation.id),
+    custom_id: t.pageId(page),
     disabled,
   });
   return {

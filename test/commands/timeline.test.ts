@@ -1,0 +1,118 @@
+import { ComponentType } from "discord.js";
+import { pino } from "pino";
+import { beforeAll, describe, expect, it } from "vitest";
+import { commands } from "../../commands/index.ts";
+import { findRelation, parseBound, relationToken } from "../../commands/timeline.ts";
+import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
+import type { Actor, Reply } from "../../src/interactions/command.ts";
+import { Dispatcher } from "../../src/interactions/dispatcher.ts";
+import { loadKnowledge } from "../../src/knowledge/load.ts";
+import type { Knowledge } from "../../src/knowledge/types.ts";
+import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
+import { UserError } from "../../src/errors.ts";
+
+const OWNER: Actor = { id: "111111111111111111", name: "owner", isAdmin: false, guildId: "222222222222222222", locale: "en-US" };
+const OTHER: Actor = { ...OWNER, id: "333333333333333333", name: "other" };
+
+let index: KnowledgeIndex;
+let dispatcher: Dispatcher;
+
+function dispatcherFor(knowledge: Knowledge): Dispatcher {
+  const store = KnowledgeStore.fromIndex("knowledge", KnowledgeIndex.build(knowledge));
+  return new Dispatcher(commands, { store, log: pino({ level: "silent" }), commands: [] });
+}
+
+beforeAll(async () => {
+  const loaded = await loadKnowledge("knowledge");
+  if (!loaded.ok) throw new Error("the repository knowledge must load");
+  index = KnowledgeIndex.build(loaded.knowledge);
+  dispatcher = dispatcherFor(loaded.knowledge);
+});
+
+const buttonIds = (reply: Reply) =>
+  (reply.components ?? []).flatMap((row) =>
+    row.components.flatMap((c) => (c.type === ComponentType.Button && "custom_id" in c && !c.disabled ? [c.custom_id] : [])),
+  );
+const description = (reply: Reply) => reply.embeds?.[0]?.description ?? "";
+
+describe("findRelation", () => {
+  it("GIVEN an id, a title, an alias or the two countries in any order THEN it finds the relation", () => {
+    for (const name of ["afghanistan-japan", "Afghanistan–Japan relations", "日本とアフガニスタンの関係", "Japan Afghanistan"])
+      expect(findRelation(index, name).id).toBe("afghanistan-japan");
+  });
+
+  it("GIVEN nothing and a single relation THEN it is the default", () => {
+    expect(findRelation(index, undefined).id).toBe("afghanistan-japan");
+  });
+
+  it("GIVEN an unknown relation THEN a user error names it, escaped", () => {
+    expect(() => findRelation(index, "Narnia **x**")).toThrow(UserError);
+    expect(() => findRelation(index, "Narnia **x**")).toThrow(/Narnia \\\*\\\*x\\\*\\\*/);
+  });
+});
+
+describe("parseBound", () => {
+  it("GIVEN a year, an EDTF month, a decade or a month name THEN it gives the span", () => {
+    expect(new Date(parseBound("from", "1960")!.min).getUTCFullYear()).toBe(1960);
+    expect(new Date(parseBound("from", "2022-09")!.min).toISOString()).toBe("2022-09-01T00:00:00.000Z");
+    expect(new Date(parseBound("to", "1970s")!.max).getUTCFullYear()).toBe(1979);
+    expect(new Date(parseBound("to", "September 2022")!.max).toISOString()).toBe("2022-09-30T23:59:59.999Z");
+  });
+
+  it("GIVEN text that is not a date THEN a user error says what is accepted", () => {
+    expect(() => parseBound("from", "soon")).toThrow(/from: “soon” is not a year, month or decade/);
+  });
+});
+
+describe("/timeline", () => {
+  it("GIVEN the relation THEN page 1 of several has a Next button owned by the invoker", async () => {
+    const reply = await dispatcher.command("timeline", {}, OWNER);
+    expect(reply.embeds?.[0]?.footer?.text).toMatch(/^page 1 of \d+/);
+    const [next] = buttonIds(reply);
+    expect(next).toMatch(new RegExp(`^kz:timeline:page:${OWNER.id}:2:`));
+  });
+
+  it("WHEN the owner presses Next THEN the message shows page 2; WHEN another user does THEN they are refused privately", async () => {
+    const first = await dispatcher.command("timeline", {}, OWNER);
+    const next = buttonIds(first)[0]!;
+    const mine = await dispatcher.component(next, [], OWNER);
+    expect("update" in mine && mine.update.embeds?.[0]?.footer?.text).toMatch(/^page 2 of/);
+    expect(description("update" in mine ? mine.update : first)).not.toBe(description(first));
+    const theirs = await dispatcher.component(next, [], OTHER);
+    expect("reply" in theirs && theirs.reply.ephemeral).toBe(true);
+    expect("reply" in theirs && theirs.reply.content).toMatch(/Only the person who ran this/);
+  });
+
+  it("GIVEN from and to THEN only facts in the range are listed and paging keeps the range", async () => {
+    const reply = await dispatcher.command("timeline", { from: "1960", to: "1980" }, OWNER);
+    expect(description(reply)).toContain("1969");
+    expect(description(reply)).toContain("1979");
+    expect(description(reply)).not.toContain("1959");
+    expect(reply.embeds?.[0]?.title).toBe("Afghanistan–Japan relations (1960 – 1980)");
+  });
+
+  it("GIVEN from after to THEN a user error", async () => {
+    const reply = await dispatcher.command("timeline", { from: "1990", to: "1980" }, OWNER);
+    expect(reply).toMatchObject({ ephemeral: true, content: "from: must not be after to." });
+  });
+
+  it("GIVEN a relation with a long id and a range THEN every button id fits Discord's 100 characters and pages", async () => {
+    const loaded = await loadKnowledge("knowledge");
+    if (!loaded.ok) throw new Error("load");
+    const long = "saint-vincent-and-the-grenadines-bosnia-and-herzegovina-relations";
+    const relation = { ...loaded.knowledge.relations[0]!, id: long };
+    const knowledge = {
+      ...loaded.knowledge,
+      relations: [relation],
+      facts: loaded.knowledge.facts.map((f) => ({ ...f, relationId: long })),
+    };
+    const d = dispatcherFor(knowledge);
+    const reply = await d.command("timeline", { from: "16 February 1000", to: "16 February 2025" }, OWNER);
+    const ids = buttonIds(reply);
+    expect(ids.length).toBe(1);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(100);
+    expect(ids[0]).toContain(relationToken(long));
+    const next = await d.component(ids[0]!, [], OWNER);
+    expect("update" in next && next.update.embeds?.[0]?.footer?.text).toMatch(/^page 2 of/);
+  });
+});
