@@ -1,0 +1,151 @@
+import { ApplicationCommandOptionType } from "discord.js";
+import { pino } from "pino";
+import { Writable } from "node:stream";
+import { beforeAll, describe, expect, it } from "vitest";
+import { commands } from "../../commands/index.ts";
+import { UserError } from "../../src/errors.ts";
+import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
+import { defineCommand, type Actor } from "../../src/interactions/command.ts";
+import { Cooldown } from "../../src/interactions/cooldown.ts";
+import { coerceOptions, Dispatcher } from "../../src/interactions/dispatcher.ts";
+import { loadKnowledge } from "../../src/knowledge/load.ts";
+import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
+
+const MEMBER: Actor = { id: "111111111111111111", name: "m", isAdmin: false, guildId: "222222222222222222", locale: "en-US" };
+const ADMIN: Actor = { ...MEMBER, isAdmin: true };
+const DM: Actor = { ...ADMIN, guildId: null };
+
+let store: KnowledgeStore;
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    lines.push(String(chunk));
+    done();
+  },
+});
+const log = pino({ level: "info" }, sink);
+
+const boom = defineCommand({
+  data: { name: "boom", description: "throws a bug" },
+  execute() {
+    throw new Error("secret internal detail at /srv/x.ts:12");
+  },
+});
+const refuse = defineCommand({
+  data: { name: "refuse", description: "throws a user error" },
+  execute() {
+    throw new UserError("Not today.", "nope");
+  },
+});
+
+function make(cooldown?: Cooldown) {
+  return new Dispatcher([...commands, boom, refuse], { store, log, commands: [] }, cooldown);
+}
+
+beforeAll(async () => {
+  const loaded = await loadKnowledge("knowledge");
+  if (!loaded.ok) throw new Error("load");
+  store = KnowledgeStore.fromIndex("knowledge", KnowledgeIndex.build(loaded.knowledge));
+});
+
+describe("Dispatcher.command", () => {
+  it("GIVEN a bug in a command THEN the user gets a short private apology with a reference, and the log the stack", async () => {
+    const reply = await make().command("boom", {}, MEMBER);
+    expect(reply.ephemeral).toBe(true);
+    expect(reply.content).toMatch(/^Something went wrong on my side \(ref [0-9a-f]{6}\)/);
+    expect(reply.content).not.toContain("secret internal detail");
+    const ref = /ref ([0-9a-f]{6})/.exec(reply.content!)![1]!;
+    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.ref === ref);
+    expect(logged).toMatchObject({ outcome: "error", command: "boom", level: 50 });
+    expect(logged.err.stack).toContain("secret internal detail");
+  });
+
+  it("GIVEN a user error THEN its message is shown privately and logged as user-error", async () => {
+    const reply = await make().command("refuse", {}, MEMBER);
+    expect(reply).toEqual({ content: "Not today.", ephemeral: true });
+    expect(lines.map((l) => JSON.parse(l)).some((l) => l.code === "nope" && l.outcome === "user-error")).toBe(true);
+  });
+
+  it("GIVEN an unknown command THEN it says so", async () => {
+    expect((await make().command("nonsense", {}, MEMBER)).content).toMatch(/I don't know the command \/nonsense/);
+  });
+
+  it("GIVEN a non-admin THEN /reload is refused; an admin gets the reload report; in a DM it is guild-only", async () => {
+    expect((await make().command("reload", {}, MEMBER)).content).toMatch(/Only server admins/);
+    expect((await make().command("reload", {}, DM)).content).toMatch(/works only in a server/);
+    const ok = await make().command("reload", {}, ADMIN);
+    expect(ok.embeds?.[0]?.title).toBe("Knowledge reloaded");
+  });
+
+  it("GIVEN the cooldown is used up THEN /ask gets a private notice naming the wait", async () => {
+    let now = 0;
+    const d = make(new Cooldown(1, 30_000, () => now));
+    expect((await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds).toBeDefined();
+    now = 1000;
+    const second = await d.command("ask", { question: "When were relations established?" }, MEMBER);
+    expect(second).toEqual({ content: "You're asking quickly — try again in 29 s.", ephemeral: true });
+    now = 31_000;
+    expect((await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds).toBeDefined();
+  });
+
+  it("GIVEN a required option missing or of the wrong type THEN a clear user error", async () => {
+    expect((await make().command("ask", {}, MEMBER)).content).toBe("Option “question” is required.");
+    expect((await make().command("ask", { question: 42 }, MEMBER)).content).toBe("Option “question” must be text.");
+    expect((await make().command("timeline", { page: "two" }, MEMBER)).content).toBe("Option “page” must be a whole number.");
+  });
+});
+
+describe("Dispatcher.component and autocomplete", () => {
+  it("GIVEN an unknown or foreign custom id THEN a polite private reply", async () => {
+    for (const id of ["kz:nope:x", "someone-else:thing", "kz:timeline:missing", ""]) {
+      const result = await make().component(id, [], MEMBER);
+      expect("reply" in result && result.reply).toMatchObject({ ephemeral: true, content: "That button no longer works; run the command again." });
+    }
+  });
+
+  it("GIVEN a failing autocomplete THEN it offers nothing instead of throwing", () => {
+    const broken = defineCommand({
+      data: { name: "broken", description: "x" },
+      execute: () => ({ content: "x" }),
+      autocomplete() {
+        throw new Error("bug");
+      },
+    });
+    const d = new Dispatcher([broken], { store, log, commands: [] });
+    expect(d.autocomplete("broken", { name: "q", value: "x" }, {})).toEqual([]);
+    expect(d.autocomplete("missing", { name: "q", value: "x" }, {})).toEqual([]);
+  });
+});
+
+describe("Dispatcher.chat", () => {
+  it("GIVEN a question THEN an answer; GIVEN an unknown one in a quiet channel THEN silence", async () => {
+    const d = make();
+    expect((await d.chat("When were relations established?", MEMBER))?.embeds?.[0]?.description).toContain("1931");
+    expect(await d.chat("Who won the 2010 FIFA World Cup?", MEMBER, { quietWhenUnknown: true })).toBeNull();
+  });
+});
+
+describe("coerceOptions", () => {
+  const defs = [
+    { type: ApplicationCommandOptionType.String, name: "s", description: "", max_length: 5 },
+    { type: ApplicationCommandOptionType.Integer, name: "i", description: "", min_value: 1, max_value: 10 },
+    { type: ApplicationCommandOptionType.Boolean, name: "b", description: "" },
+  ] as const;
+
+  it("GIVEN console strings THEN they become typed values, text cut to max_length", () => {
+    expect(coerceOptions(defs, { s: "abcdefgh", i: "3", b: "yes" })).toEqual({ s: "abcde", i: 3, b: true });
+  });
+
+  it("GIVEN out-of-range or malformed values THEN user errors naming the option", () => {
+    expect(() => coerceOptions(defs, { i: "11" })).toThrow("Option “i” must be between 1 and 10.");
+    expect(() => coerceOptions(defs, { i: "1.5" })).toThrow("Option “i” must be a whole number.");
+    expect(() => coerceOptions(defs, { b: "maybe" })).toThrow("Option “b” must be true or false.");
+  });
+
+  it("GIVEN prototype-pollution keys THEN they are ignored", () => {
+    const raw = JSON.parse('{"__proto__": {"polluted": true}, "constructor": "x", "s": "ok"}');
+    const out = coerceOptions(defs, raw);
+    expect(out).toEqual({ s: "ok" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

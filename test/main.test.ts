@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+// `npm start` as a newcomer runs it; env is explicit so a developer's .env cannot leak in.
+function start(env: Record<string, string>, input = "") {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k)));
+  return spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    input,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...clean, DISCORD_TOKEN: "", ...env },
+  });
+}
+
+describe("npm start", () => {
+  it("GIVEN no token THEN the local console answers and exits 0 at end of input", () => {
+    const run = start({}, "When did Japan reopen its embassy in Kabul after the Taliban took power?\n");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/local console/);
+    expect(run.stdout).toMatch(/September 2022 — Japan reopened its embassy in Kabul/);
+  });
+
+  it("GIVEN bad config THEN one line per bad key, the secret never echoed, exit 1", () => {
+    const token = "not a token with spaces SECRETVALUE";
+    const run = start({ DISCORD_TOKEN: token, DISCORD_GUILD_ID: "abc", COOLDOWN_ANSWERS: "-1" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^Invalid configuration:/);
+    expect(run.stderr).toMatch(/ {2}DISCORD_TOKEN: does not look like a bot token/);
+    expect(run.stderr).toMatch(/ {2}DISCORD_GUILD_ID: must be a Discord id/);
+    expect(run.stderr).toMatch(/ {2}COOLDOWN_ANSWERS: must be 0 or more/);
+    expect(run.stdout + run.stderr).not.toContain("SECRETVALUE");
+  });
+
+  it("GIVEN invalid knowledge THEN it refuses to start, naming every problem", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kizuna-start-"));
+    dirs.push(dir);
+    cpSync("knowledge", dir, { recursive: true });
+    writeFileSync(join(dir, "broken.yaml"), "relation: [unclosed\n");
+    const run = start({ KNOWLEDGE_DIR: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/Kizuna will not start: 1 problem in the knowledge files:/);
+    expect(run.stderr).toMatch(/broken\.yaml:\d+: YAML:/);
+  });
+});
