@@ -212,7 +212,8 @@ export interface TimelinePage {
 /** One page of a relation's timeline, with previous / next buttons only its owner may use. */
 export function timelineReply(t: TimelinePage): Reply {
   // from/to are what the user typed: echoed like any user text.
-  const range = t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
+  const range =
+    t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
   const citations = citationsFor(t.sources, t.facts);
   const lines = t.facts.map(
     (f) =>

@@ -222,6 +222,8 @@ export interface UserMessageInput {
   /** Prefix the content with `<@BOT>` and list the bot in `mentions`. */
   mentionsBot?: boolean;
   channelId?: string;
+  /** A direct message: sent in the author's DM channel with the bot (no guild, no member). */
+  dm?: boolean;
   referencedMessageId?: string;
 }
 
@@ -1122,15 +1124,22 @@ export class FakeDiscord {
       ? { ...message }
       : { ...message, content: "", embeds: [], attachments: [], components: [] };
     if (inGuild && !d.member) d.member = { ...this.member(message.author), user: undefined };
-    this.dispatch(t, d, inGuild ? Intent.GuildMessages : Intent.DirectMessages);
+    // Discord tells the type of a DM's channel, which a client may not have cached (discord.js drops it otherwise).
+    this.dispatch(
+      t,
+      inGuild ? d : { ...d, channel_type: 1 },
+      inGuild ? Intent.GuildMessages : Intent.DirectMessages,
+    );
   }
 
   /** Dispatches MESSAGE_CREATE for a message a user writes; the handle waits for the bot's answer. */
   userMessage(input: UserMessageInput): UserMessageHandle {
     this.requireSession("a user message");
-    const channelId = input.channelId ?? this.channels[0]?.id ?? "";
-    if (!this.channel(channelId)) throw new Error(`fake-discord: unknown channel ${channelId}`);
     const author = this.user(input.userId ?? this.testerId, input.username, input.bot);
+    const channelId = input.dm
+      ? this.dmChannelId(author.id)
+      : (input.channelId ?? this.channels[0]?.id ?? "");
+    if (!input.dm && !this.channel(channelId)) throw new Error(`fake-discord: unknown channel ${channelId}`);
     const referenced =
       input.referencedMessageId === undefined ? undefined : this.message(input.referencedMessageId);
     if (input.referencedMessageId !== undefined && !referenced) {
@@ -1144,7 +1153,7 @@ export class FakeDiscord {
       { content },
       {
         mentions: [...(input.mentionsBot ? [this.botUser] : []), ...(referenced ? [referenced.author] : [])],
-        member: { ...this.member(author), user: undefined },
+        ...(input.dm ? {} : { member: { ...this.member(author), user: undefined } }),
         ...(referenced ? this.replyFields(referenced) : {}),
       },
     );
@@ -1755,7 +1764,8 @@ export class FakeDiscord {
   }
 
   private onChannelMessage(channelId: string, req: RecordedRequest): Reply {
-    if (!this.channel(channelId)) return apiError(404, 10003, "Unknown Channel");
+    const isDm = [...this.dmChannels.values()].includes(channelId);
+    if (!this.channel(channelId) && !isDm) return apiError(404, 10003, "Unknown Channel");
     const body = asObject(req.body);
     const invalid = validateMessage(body, true, req.files.length);
     if (invalid) return invalid;

@@ -201,19 +201,22 @@ export function startBot(options: BotOptions): Bot {
   async function handleMessage(message: Message): Promise<void> {
     const me = client.user!;
     // In a DM every message is addressed to the bot: nobody types a mention there.
+    // The bot's own managed role is easy to pick by mistake in the @ menu; it counts too.
     const mentioned =
       !message.inGuild() ||
       message.mentions.has(me, {
         ignoreEveryone: true,
         ignoreRoles: true,
         ignoreRepliedUser: false,
-      });
+      }) ||
+      message.mentions.roles.some((role) => role.tags?.botId === me.id);
     const inChatChannel = config.chatChannelIds.includes(message.channelId);
     if (!mentioned && !inChatChannel) return;
-    const text = message.content.replace(new RegExp(`<@!?${me.id}>`, "g"), " ").trim();
+    const text = message.content.replace(new RegExp(`<@[!&]?\\d+>`, "g"), " ").trim();
     if (!mentioned && !text.endsWith("?")) return;
     const reply = await dispatcher.chat(text, actorOf(message), { quietWhenUnknown: !mentioned });
-    if (reply) await message.reply(messagePayload(reply));
+    // The question may be deleted before the answer is ready: then post it without the reference.
+    if (reply) await message.reply({ ...messagePayload(reply), failIfNotExists: false });
   }
 
   client.on(Events.ShardDisconnect, (event, shard) =>

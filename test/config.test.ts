@@ -1,0 +1,166 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
+
+// Shaped like a bot token (three base64url parts), but not a real one.
+const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
+const ROLE = "123456789012345678";
+
+/** The ConfigError a configuration is refused with (fails the test if it loads). */
+function refusal(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected the configuration to be refused");
+}
+
+describe("loadConfig — defaults", () => {
+  it("GIVEN an empty environment THEN every key has its default", () => {
+    expect(loadConfig({ NODE_ENV: "production" })).toEqual({
+      token: undefined,
+      guildId: undefined,
+      apiBase: "https://discord.com/api",
+      knowledgeDir: DEFAULT_KNOWLEDGE_DIR,
+      knowledgeWatch: false,
+      adminRoleIds: [],
+      adminUserIds: [],
+      chatChannelIds: [],
+      cooldownAnswers: 5,
+      cooldownWindowMs: 30_000,
+      logLevel: undefined,
+      logFormat: "json",
+    });
+  });
+
+  it("GIVEN the default knowledge folder THEN it is the repository's knowledge/ whatever the working directory", () => {
+    expect(DEFAULT_KNOWLEDGE_DIR).toBe(resolve(import.meta.dirname, "..", "knowledge"));
+  });
+
+  it("GIVEN empty values (KEY= as in .env.example) THEN they count as not set", () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: "",
+      DISCORD_GUILD_ID: " ",
+      LOG_LEVEL: "",
+      COOLDOWN_ANSWERS: "",
+    });
+    expect(config).toMatchObject({
+      token: undefined,
+      guildId: undefined,
+      logLevel: undefined,
+      cooldownAnswers: 5,
+    });
+  });
+});
+
+describe("loadConfig — good values", () => {
+  it("GIVEN every key set THEN they are parsed and typed", () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: ` ${TOKEN} `,
+      DISCORD_GUILD_ID: ROLE,
+      DISCORD_API_BASE: "http://127.0.0.1:3000/api//",
+      KNOWLEDGE_DIR: "./some/where",
+      KNOWLEDGE_WATCH: "yes",
+      ADMIN_ROLE_IDS: `${ROLE}, 234567890123456789 ,`,
+      ADMIN_USER_IDS: "34567890123456789",
+      CHAT_CHANNEL_IDS: "45678901234567890123",
+      COOLDOWN_ANSWERS: "0",
+      COOLDOWN_WINDOW_SECONDS: "60",
+      LOG_LEVEL: "debug",
+      LOG_FORMAT: "pretty",
+    });
+    expect(config).toEqual({
+      token: TOKEN,
+      guildId: ROLE,
+      apiBase: "http://127.0.0.1:3000/api",
+      knowledgeDir: resolve("some/where"),
+      knowledgeWatch: true,
+      adminRoleIds: [ROLE, "234567890123456789"],
+      adminUserIds: ["34567890123456789"],
+      chatChannelIds: ["45678901234567890123"],
+      cooldownAnswers: 0,
+      cooldownWindowMs: 60_000,
+      logLevel: "debug",
+      logFormat: "pretty",
+    });
+  });
+
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["false", false],
+    ["no", false],
+  ])("GIVEN KNOWLEDGE_WATCH=%s THEN it is %s", (value, expected) => {
+    expect(loadConfig({ KNOWLEDGE_WATCH: value }).knowledgeWatch).toBe(expected);
+  });
+});
+
+describe("loadConfig — each bad key is one problem naming the key", () => {
+  it.each([
+    [{ ADMIN_ROLE_IDS: `${ROLE},not-a-role` }, "ADMIN_ROLE_IDS: must be a Discord id (17–20 digits)"],
+    [{ ADMIN_USER_IDS: "123" }, "ADMIN_USER_IDS: must be a Discord id (17–20 digits)"],
+    [{ DISCORD_GUILD_ID: "guild" }, "DISCORD_GUILD_ID: must be a Discord id (17–20 digits)"],
+    [
+      { DISCORD_API_BASE: "discord.com/api" },
+      "DISCORD_API_BASE: must be an http(s) URL such as https://discord.com/api",
+    ],
+    [
+      { DISCORD_API_BASE: "ftp://discord.com/api" },
+      "DISCORD_API_BASE: must be an http(s) URL such as https://discord.com/api",
+    ],
+    [{ LOG_LEVEL: "loud" }, "LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent"],
+    [{ LOG_FORMAT: "xml" }, "LOG_FORMAT: must be json or pretty"],
+    [{ COOLDOWN_ANSWERS: "abc" }, "COOLDOWN_ANSWERS: must be a number"],
+    [{ COOLDOWN_ANSWERS: "-1" }, "COOLDOWN_ANSWERS: must be 0 or more"],
+    [{ COOLDOWN_ANSWERS: "2.5" }, "COOLDOWN_ANSWERS: must be a whole number"],
+    [{ COOLDOWN_WINDOW_SECONDS: "100000" }, "COOLDOWN_WINDOW_SECONDS: must be at most 86400"],
+    [{ KNOWLEDGE_WATCH: "maybe" }, "KNOWLEDGE_WATCH: must be true or false"],
+    [
+      { DISCORD_TOKEN: "not-a-token" },
+      "DISCORD_TOKEN: does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
+    ],
+  ])("GIVEN %j THEN the one problem is %j", (env, problem) => {
+    const error = refusal(env);
+    expect(error.problems).toEqual([problem]);
+    expect(error.message).toBe(`Invalid configuration:\n  ${problem}`);
+  });
+
+  it("GIVEN two bad ids in one list THEN the key is still named once", () => {
+    expect(refusal({ CHAT_CHANNEL_IDS: "a,b,c" }).problems).toEqual([
+      "CHAT_CHANNEL_IDS: must be a Discord id (17–20 digits)",
+    ]);
+  });
+
+  it("GIVEN several bad keys THEN every one is reported at once", () => {
+    const error = refusal({ LOG_LEVEL: "loud", COOLDOWN_ANSWERS: "abc", DISCORD_API_BASE: "nope" });
+    expect(error.problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "COOLDOWN_ANSWERS",
+      "DISCORD_API_BASE",
+      "LOG_LEVEL",
+    ]);
+    expect(error.name).toBe("ConfigError");
+  });
+});
+
+describe("loadConfig — the token is never echoed", () => {
+  it.each([
+    ["a malformed token", "secret-value-with-no-dots-0123456789"],
+    ["a token with two parts", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe"],
+    ["a token with spaces inside", "MTIzNDU2Nzg5MDEy NDU2Nzg4.GaBcDe.abcdefghijklmnop"],
+  ])("GIVEN %s THEN neither the message nor the problems contain it", (_, bad) => {
+    const error = refusal({ DISCORD_TOKEN: bad, LOG_LEVEL: "loud" });
+    const everything = `${error.message}\n${error.problems.join("\n")}\n${error.stack ?? ""}\n${JSON.stringify(error)}`;
+    expect(everything).not.toContain(bad);
+    expect(everything).not.toContain(bad.slice(0, 12));
+    expect(error.problems).toContain(
+      "DISCORD_TOKEN: does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
+    );
+  });
+
+  it("GIVEN a good token and another bad key THEN the error does not contain the token", () => {
+    const error = refusal({ DISCORD_TOKEN: TOKEN, COOLDOWN_ANSWERS: "abc" });
+    expect(`${error.message}${error.stack ?? ""}${JSON.stringify(error)}`).not.toContain(TOKEN);
+  });
+});

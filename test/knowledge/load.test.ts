@@ -1,0 +1,396 @@
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadKnowledge, MAX_FILE_BYTES, type LoadResult } from "../../src/knowledge/load.ts";
+import { formatProblem, type Problem } from "../../src/knowledge/problems.ts";
+import type { Knowledge } from "../../src/knowledge/types.ts";
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/knowledge/", import.meta.url));
+const REPO_KNOWLEDGE = fileURLToPath(new URL("../../knowledge/", import.meta.url));
+const fixture = (name: string) => join(FIXTURES, name);
+
+/** Problems of a load that must fail, formatted as a curator reads them. */
+function problemsOf(result: LoadResult): string[] {
+  if (result.ok) throw new Error("expected the knowledge to be refused, but it loaded");
+  return result.problems.map(formatProblem);
+}
+
+function knowledgeOf(result: LoadResult): Knowledge {
+  if (!result.ok)
+    throw new Error(`expected valid knowledge, got:\n${result.problems.map(formatProblem).join("\n")}`);
+  return result.knowledge;
+}
+
+const temps: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "kizuna-load-"));
+  temps.push(dir);
+  return dir;
+}
+/** A temp copy of a fixture folder, to change without touching the fixture. */
+async function copyOf(name: string): Promise<string> {
+  const dir = await tempDir();
+  await cp(fixture(name), dir, { recursive: true });
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe("loadKnowledge — a valid folder", () => {
+  it("GIVEN the valid fixture WHEN loaded THEN facts come in date order with undated facts last", async () => {
+    const k = knowledgeOf(await loadKnowledge(fixture("valid")));
+    expect(k.facts.map((f) => f.id)).toEqual([
+      "bj-1895-treaty",
+      "bj-1908-kasato-maru",
+      "cp-1929-treaty-of-lima",
+      "bj-1942-relations-broken",
+      "bj-197x-investment",
+      "bj-largest-community",
+      "cp-pisco-dispute",
+    ]);
+  });
+
+  it("GIVEN the valid fixture THEN each fact knows its file, line, relation and parsed date", async () => {
+    const k = knowledgeOf(await loadKnowledge(fixture("valid")));
+    const kasato = k.facts.find((f) => f.id === "bj-1908-kasato-maru");
+    expect(kasato).toMatchObject({
+      file: "knowledge/brazil-japan.yaml",
+      line: 17,
+      relationId: "brazil-japan",
+      sourceId: "wikipedia-brazil-japan-relations",
+      places: ["Santos"],
+      people: [],
+    });
+    expect(kasato?.date?.label).toBe("18 June 1908");
+    expect(k.facts.find((f) => f.id === "bj-largest-community")?.date).toBeNull();
+  });
+
+  it("GIVEN parties named in any order THEN relations resolve them to countries", async () => {
+    const k = knowledgeOf(await loadKnowledge(fixture("valid")));
+    expect(k.relations.map((r) => [r.id, r.parties.map((p) => p.code)])).toEqual([
+      ["brazil-japan", ["BR", "JP"]],
+      ["chile-peru", ["PE", "CL"]],
+    ]);
+    expect(k.sources.map((s) => s.id)).toEqual([
+      "wikipedia-brazil-japan-relations",
+      "wikipedia-chile-peru-relations",
+    ]);
+    expect(k.files).toEqual(["brazil-japan.yaml", "chile-peru.yaml"]);
+  });
+
+  it("GIVEN a display root THEN files are shown under it", async () => {
+    const k = knowledgeOf(await loadKnowledge(fixture("valid"), "kb"));
+    expect(k.relations[0]?.file).toBe("kb/brazil-japan.yaml");
+  });
+
+  it("GIVEN the same files WHEN loaded twice THEN the version is the same; WHEN one byte changes THEN it differs", async () => {
+    const dir = await copyOf("valid");
+    const before = knowledgeOf(await loadKnowledge(dir)).version;
+    expect(knowledgeOf(await loadKnowledge(dir)).version).toBe(before);
+    expect(before).toMatch(/^[0-9a-f]{12}$/);
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("national spirit.", "national spirit!"));
+    expect(knowledgeOf(await loadKnowledge(dir)).version).not.toBe(before);
+  });
+
+  it("GIVEN sub-folders, hidden files, editor backups and other files THEN only *.yaml/*.yml outside hidden names load", async () => {
+    const dir = await copyOf("valid");
+    await mkdir(join(dir, "more"));
+    await cp(join(dir, "chile-peru.yaml"), join(dir, "more", "chile-peru.yml"));
+    await rm(join(dir, "chile-peru.yaml"));
+    await writeFile(join(dir, ".draft.yaml"), "not: [valid");
+    await writeFile(join(dir, "brazil-japan.yaml~"), "not: [valid");
+    await writeFile(join(dir, "notes.txt"), "anything");
+    const k = knowledgeOf(await loadKnowledge(dir));
+    expect(k.files).toEqual(["brazil-japan.yaml", "chile-peru.yml"]);
+    expect(k.relations[1]?.file).toBe("knowledge/more/chile-peru.yml");
+  });
+
+  it("GIVEN a symlink to a file inside the folder THEN it is followed", async () => {
+    const dir = await copyOf("valid");
+    await mkdir(join(dir, "store"));
+    await cp(join(dir, "chile-peru.yaml"), join(dir, "store", "chile-peru.txt"));
+    await rm(join(dir, "chile-peru.yaml"));
+    await symlink(join(dir, "store", "chile-peru.txt"), join(dir, "chile-peru.yaml"));
+    expect(knowledgeOf(await loadKnowledge(dir)).facts).toHaveLength(7);
+  });
+
+  it("GIVEN the repository's knowledge folder THEN it is valid and holds at least 29 facts", async () => {
+    const k = knowledgeOf(await loadKnowledge(REPO_KNOWLEDGE));
+    expect(k.facts.length).toBeGreaterThanOrEqual(29);
+    expect(k.relations.map((r) => r.id)).toContain("afghanistan-japan");
+    const dated = k.facts.filter((f) => f.date);
+    expect(dated.map((f) => f.date!.min)).toEqual([...dated.map((f) => f.date!.min)].sort((a, b) => a - b));
+    expect(k.facts.slice(dated.length).every((f) => f.date === null)).toBe(true);
+    expect(k.facts.find((f) => f.id === "af-jp-2000bce-shinto-nuristani")?.date?.label).toBe("2000 BCE");
+  });
+});
+
+describe("loadKnowledge — problems name file, line and fact", () => {
+  it("GIVEN malformed YAML THEN the YAML error is reported with its line", async () => {
+    // Written here, not kept as a fixture: `prettier --check .` would choke on it.
+    const dir = await copyOf("missing-field");
+    const file = join(dir, "brazil-japan.yaml");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace(
+        "    source:",
+        "    statement: Brazil and Japan: a treaty of friendship\n    source:",
+      ),
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/brazil-japan.yaml:17: YAML: Nested mappings are not allowed in compact mappings",
+    ]);
+  });
+
+  it("GIVEN a misspelled field THEN it is reported on its line with 'did you mean' and the allowed fields", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("unknown-field")))).toEqual([
+      'knowledge/brazil-japan.yaml:15: fact "bj-1895-treaty": statement is required',
+      'knowledge/brazil-japan.yaml:17: fact "bj-1895-treaty": unknown field "statment" (did you mean "statement"?); ' +
+        "allowed: id, date, when, statement, people, places, tags, keywords, source, section, quote",
+    ]);
+  });
+
+  it("GIVEN a misspelled relation field and a misspelled top-level key THEN each gets its level's hint", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace("  title: Chile", "  titel: Chile").replace("facts:", "fakts:"),
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/chile-peru.yaml:2: relation.title is required",
+      'knowledge/chile-peru.yaml:3: unknown field "titel" (did you mean "title"?); allowed: id, title, parties, aliases, summary',
+      'knowledge/chile-peru.yaml:14: unknown field "fakts" (did you mean "facts"?); allowed: relation, sources, facts',
+    ]);
+  });
+
+  it("GIVEN wrong types THEN each names the field, the expected and the actual type (a list is not 'a mapping')", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("wrong-types")))).toEqual([
+      'knowledge/brazil-japan.yaml:17: fact "bj-1895-treaty": statement must be a string, not a list',
+      'knowledge/brazil-japan.yaml:18: fact "bj-1895-treaty": people must be a list, not a string',
+      'knowledge/brazil-japan.yaml:19: fact "bj-1895-treaty": tags must be a list, not a number',
+    ]);
+  });
+
+  it("GIVEN a missing required field THEN it points at the fact", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("missing-field")))).toEqual([
+      'knowledge/brazil-japan.yaml:15: fact "bj-1895-treaty": statement is required',
+    ]);
+  });
+
+  it("GIVEN the same fact id in two files THEN the second names where the first is", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("duplicate-fact-id")))).toEqual([
+      'knowledge/chile-peru.yaml:7: fact "treaty": duplicate fact id; first defined at knowledge/brazil-japan.yaml:15',
+    ]);
+  });
+
+  it("GIVEN two files for the same pair of countries (named differently) THEN the second is refused", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("duplicate-relation")))).toEqual([
+      "knowledge/japan-brazil.yaml:4: relation Japan–Brazil is already described in knowledge/brazil-japan.yaml; " +
+        "keep one file per pair of countries",
+    ]);
+  });
+
+  it("GIVEN invalid, impossible and BCE-worded dates in one file THEN all three are reported at once", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("bad-dates")))).toEqual([
+      'knowledge/brazil-japan.yaml:16: fact "bj-month-13": date "1931-13" is not a valid EDTF date (e.g. 1931, 2022-09, 1907-02-16, 197X, -1999)',
+      'knowledge/brazil-japan.yaml:22: fact "bj-february-29": date "1931-02-29": February 1931 has no day 29',
+      'knowledge/brazil-japan.yaml:28: fact "bj-bce": date "2000 BCE" is not EDTF; write 2000 BCE as "-1999" (EDTF counts 1 BCE as year 0)',
+    ]);
+  });
+
+  it("GIVEN a date that is neither text nor a whole number THEN the field says what a date looks like", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace('date: "1929-06-03"', "date: 1929.5"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      'knowledge/chile-peru.yaml:22: fact "cp-1929-treaty-of-lima": date must be an EDTF date such as "1931" or "2022-09"',
+    ]);
+  });
+
+  it("GIVEN a source id that no file defines THEN it is reported with the nearest id", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("unknown-source")))).toEqual([
+      'knowledge/brazil-japan.yaml:18: fact "bj-1895-treaty": source "wikipedia-brazil-japan-relation" is not defined ' +
+        'in any knowledge file (did you mean "wikipedia-brazil-japan-relations"?)',
+    ]);
+  });
+
+  it("GIVEN a blank statement THEN it must not be empty", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("empty-statement")))).toEqual([
+      'knowledge/brazil-japan.yaml:17: fact "bj-1895-treaty": statement must not be empty',
+    ]);
+  });
+
+  it("GIVEN an unknown country among the parties THEN it is named", async () => {
+    expect(problemsOf(await loadKnowledge(fixture("unknown-country")))).toEqual([
+      'knowledge/brazil-japan.yaml:4: relation.parties: unknown country "Atlantis"',
+    ]);
+  });
+
+  it("GIVEN the same country twice under two names THEN the parties are refused", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace("parties: [Peru, Chile]", "parties: [Peru, Peruvian]"),
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/chile-peru.yaml:4: relation.parties: the two parties are the same country",
+    ]);
+  });
+
+  it("GIVEN 'when' without a date THEN it asks for the date", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace(
+        "  - id: cp-pisco-dispute\n",
+        "  - id: cp-pisco-dispute\n    when: for centuries\n",
+      ),
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      'knowledge/chile-peru.yaml:16: fact "cp-pisco-dispute": "when" needs a "date" to go with it',
+    ]);
+  });
+
+  it("GIVEN a 'facts' key that is not a list THEN the message names 'facts'", async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, "chile-peru.yaml"),
+      "relation:\n  id: chile-peru\n  title: Chile–Peru relations\n  parties: [Chile, Peru]\nfacts:\n  one: fact\n",
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/chile-peru.yaml:6: facts must be a list, not a mapping",
+    ]);
+  });
+
+  it("GIVEN an empty file or a file that is a list THEN the file itself is the problem", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "a.yaml"), "");
+    await writeFile(join(dir, "b.yaml"), "- just\n- a list\n");
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/a.yaml: the file is empty",
+      "knowledge/b.yaml:1: the file must be a mapping, not a list",
+    ]);
+  });
+
+  it("GIVEN a file with three schema problems THEN three problems are reported", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    await writeFile(
+      file,
+      (await readFile(file, "utf8"))
+        .replace("keywords: [pisco", "kewords: [pisco")
+        .replace("places: [Tacna, Arica, Lima]", "places: Lima")
+        .replace("retrieved: 2026-11-28", "retrieved: last week"),
+    );
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/chile-peru.yaml:12: sources.retrieved must be a date like 2026-11-28",
+      'knowledge/chile-peru.yaml:17: fact "cp-pisco-dispute": unknown field "kewords" (did you mean "keywords"?); ' +
+        "allowed: id, date, when, statement, people, places, tags, keywords, source, section, quote",
+      'knowledge/chile-peru.yaml:24: fact "cp-1929-treaty-of-lima": places must be a list, not a string',
+    ]);
+  });
+
+  it("GIVEN problems in several files THEN every file's problems are reported together", async () => {
+    const dir = await tempDir();
+    await cp(join(fixture("bad-dates"), "brazil-japan.yaml"), join(dir, "brazil-japan.yaml"));
+    await cp(join(fixture("unknown-country"), "brazil-japan.yaml"), join(dir, "brazil-atlantis.yaml"));
+    const problems = problemsOf(await loadKnowledge(dir));
+    // Files load in name order, so brazil-atlantis.yaml owns the relation id "brazil-japan" first.
+    expect(problems.filter((p) => p.startsWith("knowledge/brazil-japan.yaml:"))).toEqual([
+      'knowledge/brazil-japan.yaml:2: relation id "brazil-japan" is already used in knowledge/brazil-atlantis.yaml',
+      expect.stringContaining('fact "bj-month-13": date "1931-13"'),
+      expect.stringContaining('fact "bj-february-29": date "1931-02-29"'),
+      expect.stringContaining('fact "bj-bce": date "2000 BCE"'),
+    ]);
+    expect(problems.filter((p) => p.startsWith("knowledge/brazil-atlantis.yaml:"))).toEqual([
+      'knowledge/brazil-atlantis.yaml:4: relation.parties: unknown country "Atlantis"',
+    ]);
+  });
+});
+
+describe("loadKnowledge — files that are not knowledge", () => {
+  it("GIVEN a binary file (NUL bytes) THEN it is refused as not text", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "photo.yaml"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/photo.yaml: is not a text file (a NUL byte at offset 4)",
+    ]);
+  });
+
+  it("GIVEN bytes that are not UTF-8 THEN the file is refused as not text", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "latin1.yaml"), Buffer.from("relation:\n  title: Bras\xedl\n", "latin1"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/latin1.yaml: is not a text file (it is not valid UTF-8)",
+    ]);
+  });
+
+  it("GIVEN a file over MAX_FILE_BYTES THEN it is refused without being read", async () => {
+    const dir = await tempDir();
+    const big = join(dir, "huge.yaml");
+    await writeFile(big, "");
+    await truncate(big, MAX_FILE_BYTES + 1024 * 1024); // sparse: no 6 MB written
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/huge.yaml: is 6.0 MB; a knowledge file may be at most 5 MB",
+    ]);
+  });
+
+  it("GIVEN a symlink to a file outside the folder THEN it is refused", async () => {
+    const dir = await copyOf("valid");
+    const outside = await tempDir();
+    await cp(join(fixture("valid"), "chile-peru.yaml"), join(outside, "secret.yaml"));
+    await rm(join(dir, "chile-peru.yaml"));
+    await symlink(join(outside, "secret.yaml"), join(dir, "chile-peru.yaml"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/chile-peru.yaml: is a symbolic link to a file outside the knowledge folder; refused",
+    ]);
+  });
+
+  it("GIVEN a symlink to nothing THEN it says so instead of claiming the file disappeared", async () => {
+    const dir = await copyOf("valid");
+    await symlink(join(dir, "gone.yaml"), join(dir, "dangling.yaml"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/dangling.yaml: is a symbolic link to a file that does not exist",
+    ]);
+  });
+
+  it("GIVEN an alias bomb THEN it is a problem of the file, not a crash of the loader", async () => {
+    const dir = await tempDir();
+    let yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+    for (const [prev, name] of [..."abcdefgh"].map((c, i) => [c, "bcdefghi"[i]!])) {
+      yaml += `${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]\n`;
+    }
+    await writeFile(join(dir, "bomb.yaml"), yaml);
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/bomb.yaml: YAML: Excessive alias count indicates a resource exhaustion attack",
+    ]);
+  });
+
+  it("GIVEN an empty folder THEN it says no knowledge files were found", async () => {
+    const dir = await tempDir();
+    expect(problemsOf(await loadKnowledge(dir))).toEqual(["knowledge: no knowledge files (*.yaml) found"]);
+  });
+
+  it("GIVEN a folder that does not exist THEN the problem names it", async () => {
+    const missing = join(await tempDir(), "nope");
+    const result = await loadKnowledge(missing);
+    const expected: Problem[] = [
+      { file: missing, message: "the knowledge folder does not exist or is not a folder" },
+    ];
+    expect(result).toEqual({ ok: false, problems: expected });
+  });
+
+  it("GIVEN a file path instead of a folder THEN it is refused the same way", async () => {
+    const file = join(fixture("valid"), "chile-peru.yaml");
+    expect(problemsOf(await loadKnowledge(file))).toEqual([
+      `${file}: the knowledge folder does not exist or is not a folder`,
+    ]);
+  });
+});

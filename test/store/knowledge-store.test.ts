@@ -1,0 +1,247 @@
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { answerQuestion } from "../../src/engine/engine.ts";
+import { KnowledgeError } from "../../src/knowledge/problems.ts";
+import { diffFacts, KnowledgeStore, type ReloadResult } from "../../src/store/knowledge-store.ts";
+
+const VALID = fileURLToPath(new URL("../fixtures/knowledge/valid/", import.meta.url));
+const BAD_DATES = fileURLToPath(new URL("../fixtures/knowledge/bad-dates/", import.meta.url));
+
+const NEW_FACT = `
+  - id: bj-2008-centenary
+    date: "2008"
+    statement: Crown Prince Naruhito visited Brazil for the centenary of Japanese immigration.
+    people: [Naruhito]
+    tags: [visit, migration]
+    keywords: [centenary, centennial, anniversary, crown prince]
+    source: wikipedia-brazil-japan-relations
+    section: Immigration
+`;
+const NEW_QUESTION = "When did Naruhito visit Brazil?";
+const OLD_QUESTION = "When did Brazil and Japan sign a treaty?";
+
+let dir: string;
+let store: KnowledgeStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "kizuna-store-"));
+  await cp(VALID, dir, { recursive: true });
+  store = await KnowledgeStore.open(dir);
+});
+afterEach(async () => {
+  store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const brazilJapan = () => join(dir, "brazil-japan.yaml");
+function expectOk(result: ReloadResult): Extract<ReloadResult, { ok: true }> {
+  if (!result.ok) throw new Error(`expected the reload to succeed: ${JSON.stringify(result.problems)}`);
+  return result;
+}
+function expectRefused(result: ReloadResult): Extract<ReloadResult, { ok: false }> {
+  if (result.ok) throw new Error("expected the reload to be refused");
+  return result;
+}
+
+describe("KnowledgeStore.open", () => {
+  it("GIVEN a valid folder THEN the index serves its facts and answers questions", () => {
+    expect(store.index.facts).toHaveLength(7);
+    expect(store.version).toBe(store.index.version);
+    expect(answerQuestion(store.index, OLD_QUESTION).facts.map((f) => f.id)).toEqual(["bj-1895-treaty"]);
+  });
+
+  it("GIVEN an invalid folder THEN open throws a KnowledgeError listing every problem with file and line", async () => {
+    const error = await KnowledgeStore.open(BAD_DATES).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KnowledgeError);
+    const problems = (error as KnowledgeError).problems;
+    expect(problems.map((p) => [p.file, p.line, p.factId])).toEqual([
+      ["knowledge/brazil-japan.yaml", 16, "bj-month-13"],
+      ["knowledge/brazil-japan.yaml", 22, "bj-february-29"],
+      ["knowledge/brazil-japan.yaml", 28, "bj-bce"],
+    ]);
+    expect((error as Error).message).toMatch(
+      /^3 problems in the knowledge files:\n {2}knowledge\/brazil-japan\.yaml:16: fact "bj-month-13": date "1931-13"/,
+    );
+  });
+
+  it("GIVEN a missing folder THEN open throws naming it", async () => {
+    const missing = join(dir, "nope");
+    await expect(KnowledgeStore.open(missing)).rejects.toThrow(
+      `1 problem in the knowledge files:\n  ${missing}: the knowledge folder does not exist or is not a folder`,
+    );
+  });
+
+  it("GIVEN a display root THEN problems show files under it", async () => {
+    const error = (await KnowledgeStore.open(BAD_DATES, { displayRoot: "kb" }).catch(
+      (e: unknown) => e,
+    )) as KnowledgeError;
+    expect(error.problems[0]?.file).toBe("kb/brazil-japan.yaml");
+  });
+});
+
+describe("KnowledgeStore.reload", () => {
+  it("GIVEN a new fact in a file WHEN reloaded THEN it is added, the version changes and the fact answers", async () => {
+    const before = store.version;
+    expect(answerQuestion(store.index, NEW_QUESTION).answered).toBe(false);
+    await appendFile(brazilJapan(), NEW_FACT);
+
+    const result = expectOk(await store.reload());
+    expect(result).toMatchObject({
+      ok: true,
+      previousVersion: before,
+      added: ["bj-2008-centenary"],
+      changed: [],
+      removed: [],
+      facts: 8,
+    });
+    expect(result.version).not.toBe(before);
+    expect(store.version).toBe(result.version);
+    const answer = answerQuestion(store.index, NEW_QUESTION);
+    expect(answer.answered).toBe(true);
+    expect(answer.facts.map((f) => f.id)).toEqual(["bj-2008-centenary"]);
+    expect(answer.version).toBe(result.version);
+  });
+
+  it("GIVEN unchanged files WHEN reloaded THEN nothing is added, changed or removed and the version stays", async () => {
+    const before = store.version;
+    const result = expectOk(await store.reload());
+    expect(result).toMatchObject({
+      version: before,
+      previousVersion: before,
+      added: [],
+      changed: [],
+      removed: [],
+    });
+  });
+
+  it("GIVEN a changed statement WHEN reloaded THEN the fact is listed as changed", async () => {
+    const text = await readFile(brazilJapan(), "utf8");
+    await writeFile(
+      brazilJapan(),
+      text.replace("the first 781 Japanese emigrants", "the first 781 emigrants from Japan"),
+    );
+    expect(expectOk(await store.reload()).changed).toEqual(["bj-1908-kasato-maru"]);
+  });
+
+  it("GIVEN a fact that only moved lines WHEN reloaded THEN it is not listed as changed", async () => {
+    const text = await readFile(brazilJapan(), "utf8");
+    await writeFile(brazilJapan(), text.replace("facts:\n", "facts:\n\n\n"));
+    const result = expectOk(await store.reload());
+    expect(result.version).not.toBe(result.previousVersion);
+    expect([result.added, result.changed, result.removed]).toEqual([[], [], []]);
+  });
+
+  it("GIVEN a file deleted between reloads THEN its facts are removed", async () => {
+    await rm(join(dir, "chile-peru.yaml"));
+    const result = expectOk(await store.reload());
+    expect([...result.removed].sort()).toEqual(["cp-1929-treaty-of-lima", "cp-pisco-dispute"]);
+    expect(result.facts).toBe(5);
+    expect(store.index.relationById.has("chile-peru")).toBe(false);
+  });
+
+  it("GIVEN a broken file WHEN reloaded THEN it is refused with the problems and the old index keeps serving", async () => {
+    const live = store.index;
+    const before = store.version;
+    const oldAnswer = answerQuestion(live, OLD_QUESTION);
+    await appendFile(brazilJapan(), NEW_FACT.replace('date: "2008"', 'date: "2008-02-30"'));
+
+    const result = expectRefused(await store.reload());
+    expect(result.keptVersion).toBe(before);
+    expect(result.problems).toEqual([
+      {
+        file: "knowledge/brazil-japan.yaml",
+        line: 59, // 56 lines in the fixture, a blank line, the id, then the date
+        factId: "bj-2008-centenary",
+        message: 'date "2008-02-30": February 2008 has no day 30',
+      },
+    ]);
+    expect(store.index).toBe(live);
+    expect(store.version).toBe(before);
+    expect(answerQuestion(store.index, OLD_QUESTION)).toEqual(oldAnswer);
+    expect(answerQuestion(store.index, NEW_QUESTION).answered).toBe(false);
+  });
+
+  it("GIVEN a refused reload followed by a fix THEN the next reload succeeds from the version that kept serving", async () => {
+    const before = store.version;
+    await writeFile(join(dir, "broken.yaml"), "relation: [");
+    expectRefused(await store.reload());
+    await rm(join(dir, "broken.yaml"));
+    await appendFile(brazilJapan(), NEW_FACT);
+    expect(expectOk(await store.reload())).toMatchObject({
+      previousVersion: before,
+      added: ["bj-2008-centenary"],
+    });
+  });
+
+  it("GIVEN a snapshot taken before a reload THEN it keeps its version and answers as before (in-flight answers)", async () => {
+    const snapshot = store.index;
+    const before = snapshot.version;
+    await appendFile(brazilJapan(), NEW_FACT);
+    expectOk(await store.reload());
+
+    expect(store.index).not.toBe(snapshot);
+    expect(snapshot.version).toBe(before);
+    expect(snapshot.facts).toHaveLength(7);
+    expect(answerQuestion(snapshot, NEW_QUESTION).answered).toBe(false);
+    expect(answerQuestion(snapshot, OLD_QUESTION).version).toBe(before);
+  });
+
+  it("GIVEN two reloads started together THEN they run one after the other and the second sees the first's result", async () => {
+    const before = store.version;
+    await appendFile(brazilJapan(), NEW_FACT);
+    const [first, second] = await Promise.all([store.reload(), store.reload()]);
+    const a = expectOk(first);
+    const b = expectOk(second);
+    expect(a).toMatchObject({ previousVersion: before, added: ["bj-2008-centenary"] });
+    expect(b).toMatchObject({
+      previousVersion: a.version,
+      version: a.version,
+      added: [],
+      changed: [],
+      removed: [],
+    });
+  });
+
+  it("GIVEN a file changed while the first of two reloads runs THEN the second reload picks the change up", async () => {
+    const first = store.reload();
+    const second = store.reload(); // queued behind the first
+    await first;
+    await appendFile(brazilJapan(), NEW_FACT);
+    const result = expectOk(await second);
+    expect(result.added).toEqual(["bj-2008-centenary"]);
+  });
+
+  it("GIVEN a listener THEN it hears every reload, refused ones too, until it unsubscribes", async () => {
+    const heard: boolean[] = [];
+    const off = store.onReload((r) => heard.push(r.ok));
+    await store.reload();
+    await writeFile(join(dir, "broken.yaml"), Buffer.from([0, 1, 2]));
+    await store.reload();
+    off();
+    await store.reload();
+    expect(heard).toEqual([true, false]);
+  });
+});
+
+describe("KnowledgeStore.fromIndex and diffFacts", () => {
+  it("GIVEN an existing index THEN the store serves it as is", () => {
+    const other = KnowledgeStore.fromIndex(dir, store.index);
+    expect(other.index).toBe(store.index);
+  });
+
+  it("GIVEN two knowledge versions THEN diffFacts lists added, changed and removed ids", () => {
+    const k = store.index.knowledge;
+    const [first, second, ...rest] = k.facts;
+    const after = {
+      ...k,
+      facts: [{ ...first!, statement: "changed" }, ...rest, { ...second!, id: "brand-new" }],
+    };
+    expect(diffFacts(k, after)).toEqual({
+      added: ["brand-new"],
+      changed: [first!.id],
+      removed: [second!.id],
+    });
+  });
+});
