@@ -82,7 +82,8 @@ function render(
   lo: number | undefined,
   hi: number | undefined,
 ) {
-  if (lo !== undefined && hi !== undefined && lo > hi) throw new UserError("from: must not be after to.", "bad-range");
+  if (lo !== undefined && hi !== undefined && lo > hi)
+    throw new UserError("from: must not be after to.", "bad-range");
   const facts = (index.byRelation.get(relation.id) ?? [])
     .map((f) => f.fact)
     .filter(
@@ -100,7 +101,8 @@ function render(
     total: facts.length,
     from: lo === undefined ? undefined : yearLabel(yearOf(lo)),
     to: hi === undefined ? undefined : yearLabel(yearOf(hi)),
-    pageId: (n) => customId("timeline", "page", ownerId, n, encode(lo), encode(hi), relationToken(relation.id)),
+    pageId: (n) =>
+      customId("timeline", "page", ownerId, n, encode(lo), encode(hi), relationToken(relation.id)),
     sources: index.sourceById,
     version: index.version,
   });
@@ -178,7 +180,9 @@ export default defineCommand({
       const relation = relationByToken(ctx.index, relationId ?? "");
       if (!relation)
         return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
-      return { update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, decode(from), decode(to)) };
+      return {
+        update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, decode(from), decode(to)),
+      };
     },
   },
 });

@@ -9,7 +9,11 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 // `npm start` as a newcomer runs it; env is explicit so a developer's .env cannot leak in.
 function start(env: Record<string, string>, input = "") {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k)));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k),
+    ),
+  );
   return spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
     input,
     encoding: "utf8",

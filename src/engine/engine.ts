@@ -13,7 +13,7 @@ import { dateInPeriod } from "../knowledge/dates.ts";
 import type { Fact, Relation, Source } from "../knowledge/types.ts";
 import { indexTerms, pairKey, type IndexedFact, type KnowledgeIndex } from "../index/knowledge-index.ts";
 import { gazetteer } from "../text/countries.ts";
-import { editDistance, words } from "../text/normalize.ts";
+import { editDistance, stem, words } from "../text/normalize.ts";
 import { intersect } from "./periods.ts";
 import { parseQuestion, type ParsedQuestion } from "./question.ts";
 import { synonymsOf } from "./synonyms.ts";
@@ -102,6 +102,21 @@ const FRAME_WORDS = new Set(
     "got",
   ].map((w) => w),
 );
+
+// Verbs that name the event a question is about. When the best fact has none of them (nor a
+// synonym), it tells of another event: "When did Ayub Khan die?" is not answered by his
+// victory at Maiwand, however well the name matches.
+const EVENT_VERBS = new Set(
+  (
+    "die died death born birth start started begin began end ended finish become became marry married elect elected " +
+    "resign resigned retire retired invade attack attacked kill killed assassinate arrest join joined leave left " +
+    "abolish ban banned collapse crown crowned inaugurate withdraw withdrew build built invent discover win won lose lost " +
+    "sell sold buy bought trade traded"
+  )
+    .split(" ")
+    .map(stem),
+);
+const MISSING_EVENT = 0.7;
 
 interface QueryTerm {
   readonly word: string;
@@ -439,7 +454,7 @@ function contentTerms(
   const seen = new Set<string>();
   const out: QueryTerm[] = [];
   for (const word of words(q.residual)) {
-    if (FRAME_WORDS.has(word) || skip.has(word) || gazetteer().resolve(word)) continue;
+    if (FRAME_WORDS.has(word) || skip.has(word) || gazetteer().resolve(word, { codes: false })) continue;
     const [term] = indexTerms(word);
     if (!term || seen.has(term)) continue;
     seen.add(term);
@@ -468,6 +483,7 @@ function rank(
   for (const f of pool) {
     let covered = 0;
     let ranked = 0;
+    let missingEvent = false;
     for (const t of terms) {
       let best = 0;
       let fieldWeight = 0;
@@ -479,12 +495,16 @@ function rank(
         if (q > best) best = q;
         if (w !== undefined && q > 0) fieldWeight = Math.max(fieldWeight, w);
       }
-      if (best === 0) continue;
+      if (best === 0) {
+        if (!t.rankOnly && EVENT_VERBS.has(t.term)) missingEvent = true;
+        continue;
+      }
       if (!t.rankOnly) covered += t.weight * best;
       ranked += t.weight * best * (1 + 0.15 * Math.min(fieldWeight - 1, 2));
     }
     const inPeriod = period && f.fact.date && dateInPeriod(f.fact.date, period) ? dateWeight : 0;
-    const coverage = (intentFit(index, q, f) * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
+    const fit = intentFit(index, q, f) * (missingEvent ? MISSING_EVENT : 1);
+    const coverage = (fit * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
     if (ranked === 0 && inPeriod === 0) continue;
     const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + intentBonus(q, f);
     out.push({ f, coverage, score });
@@ -500,7 +520,7 @@ function intentFit(index: KnowledgeIndex, q: ParsedQuestion, f: IndexedFact): nu
   if (q.intent === "how-many" && !f.hasNumber) return 0.4;
   if (q.intent === "when" && !f.fact.date) return 0.5;
   // "Who was the ambassador?" wants a person's name; a fact naming nobody cannot say.
-  if (q.intent === "who" && q.asksForPerson && f.fact.people.length === 0) return 0.4;
+  if (q.asksForPerson && f.fact.people.length === 0) return 0.4;
   // "Who is the current …": an event decades old does not say who it is now.
   if (q.asksForNow && f.fact.date && f.fact.date.max < index.latestDate - RECENT_MS) return 0.5;
   return 1;

@@ -61,6 +61,19 @@ const DECADE = String.raw`(?:(?:1\d|20)\d0s|'?[0-9]0s)`;
 /** A date expression at the start of `text` → its span and period. */
 function dateAt(text: string): { length: number; period: Period } | undefined {
   let m: RegExpExecArray | null;
+  // ISO forms as people paste them: 1907-02-16, 2022-09.
+  if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})-(\d{2})\b`).exec(text))) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
+    if (mo >= 0 && mo < 12 && d >= 1 && d <= 31) return { length: m[0].length, period: day(y, mo, d) };
+  }
+  if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})(?![\d-])`).exec(text))) {
+    const [y, mo] = [Number(m[1]), Number(m[2]) - 1];
+    if (mo >= 0 && mo < 12)
+      return {
+        length: m[0].length,
+        period: { min: monthStart(y, mo), max: monthStart(y, mo + 1) - 1, label: `${MONTH_NAMES[mo]} ${y}` },
+      };
+  }
   if ((m = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`).exec(text)))
     return { length: m[0].length, period: day(Number(m[3]), monthIndex(m[2]!), Number(m[1])) };
   if ((m = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`).exec(text)))
@@ -76,7 +89,8 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
     const n = Number(m[1]);
     const bce = Boolean(m[2]);
     const [a, b] = bce ? [-(n * 100) + 1, -(n - 1) * 100] : [(n - 1) * 100 + 1, n * 100];
-    return { length: m[0].length, period: { min: yearStart(a), max: yearEnd(b), label: m[0] } };
+    const label = `the ${ordinal(n)} century${bce ? " BCE" : ""}`;
+    return { length: m[0].length, period: { min: yearStart(a), max: yearEnd(b), label } };
   }
   if ((m = new RegExp(String.raw`^(${DECADE})`).exec(text))) {
     const digits = m[1]!.replace(/\D/g, "");
@@ -96,6 +110,11 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
     return { length: m[0].length, period: { min: yearStart(y), max: yearEnd(y), label: String(y) } };
   }
   return undefined;
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
 }
 
 function day(y: number, mo: number, d: number): Period {

@@ -21,12 +21,17 @@ export interface ParsedQuestion {
   readonly destinations: readonly string[];
   /** The question asks about the present ("current", "now", "today"). */
   readonly asksForNow: boolean;
-  /** A "who" question about a person's role ("who was the ambassador"), not an organization. */
+  /** A question for the person holding a role ("who was the ambassador"), not an organization. */
   readonly asksForPerson: boolean;
 }
 
-const ROLES =
-  /\b(?:ambassadors?|envoys?|presidents?|kings?|queens?|princes?|princess|emperors?|ministers?|leaders?|officers?|generals?|admirals?|diplomats?|person|people|man|woman|name|called|rulers?|monarchs?)\b/;
+const ROLE =
+  "(?:ambassadors?|envoys?|presidents?|kings?|queens?|princes?|princess|emperors?|ministers?|leaders?|officers?|generals?|admirals?|diplomats?|rulers?|monarchs?|representatives?)";
+// "Who was the ambassador", "the name of the Japanese ambassador": the role is what is asked,
+// not merely mentioned ("who pressured Afghanistan to expel the diplomats").
+const ASKS_FOR_PERSON = new RegExp(
+  String.raw`\bwho (?:is|was|are|were|has been|had been|became|served as)\b(?: \S+){0,3}? ${ROLE}\b|\bname (?:of|for) (?:the |its |their )?(?:\S+ ){0,2}?${ROLE}\b`,
+);
 
 const INTENTS: Array<[Intent, RegExp]> = [
   ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b/],
@@ -53,7 +58,11 @@ export interface ParseOptions {
 
 /** Parses a raw question (any string) into its parts. Never throws. */
 export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQuestion {
-  const text = sanitize(raw).slice(0, MAX_QUESTION_CHARS);
+  // Mentions and custom emoji are addressing and decoration, never content.
+  const text = sanitize(raw)
+    .replace(/<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b/g, " ")
+    .slice(0, MAX_QUESTION_CHARS)
+    .trim();
   const folded = fold(text);
   const intent = INTENTS.find(([, re]) => re.test(folded))?.[0] ?? "what";
   const { period, anchors, residual: afterDates } = parsePeriods(folded.replace(FRAME, " "));
@@ -82,7 +91,7 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     countries,
     residual,
     destinations: destinationsIn(folded, countries),
-    asksForPerson: ROLES.test(folded),
+    asksForPerson: ASKS_FOR_PERSON.test(folded),
     asksForNow: /\b(?:current(?:ly)?|now|today|nowadays|at present|presently|present-day)\b/.test(folded),
   };
 }

@@ -102,7 +102,10 @@ export class Dispatcher {
     const reply = await this.run({ kind: "chat", command: "chat", actor }, async (index) => {
       const answer = answerQuestion(index, text);
       // Silence costs the user nothing: only a reply we actually send counts for the cooldown.
-      if ((!answer.answered && options.quietWhenUnknown) || (this.cooldown && !this.cooldown.take(actor.id).ok)) {
+      if (
+        (!answer.answered && options.quietWhenUnknown) ||
+        (this.cooldown && !this.cooldown.take(actor.id).ok)
+      ) {
         silent = true;
         return noticeReply("");
       }

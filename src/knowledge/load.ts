@@ -12,7 +12,7 @@ import { gazetteer } from "../text/countries.ts";
 import { editDistance } from "../text/normalize.ts";
 import { compareDates, DateError, parseDate, type HistoricalDate } from "./dates.ts";
 import type { Problem } from "./problems.ts";
-import { fileSchema, KNOWN_KEYS, type FileInput } from "./schema.ts";
+import { factSchema, fileShapeSchema, KNOWN_KEYS, type FactInput, type FileInput } from "./schema.ts";
 import type { Fact, Knowledge, Relation, Source } from "./types.ts";
 
 /** Largest knowledge file accepted; a bigger one is almost certainly a mistake. */
@@ -27,7 +27,11 @@ interface ParsedFile {
   display: string;
   doc: Document.Parsed;
   lines: LineCounter;
-  data: FileInput;
+  data: {
+    relation: FileInput["relation"];
+    sources: FileInput["sources"];
+    facts: Array<{ index: number; fact: FactInput }>;
+  };
   text: string;
 }
 
@@ -141,12 +145,42 @@ async function readKnowledgeFile(
     // yaml refuses alias bombs ("billion laughs") by throwing; that is a problem of the file.
     return fail(`YAML: ${(error as Error).message}`);
   }
-  const result = fileSchema.safeParse(js);
-  if (!result.success) {
-    for (const issue of result.error.issues) problems.push(issueToProblem(issue, doc, lines, shown, js));
+  // The file's shape (relation, sources) and each fact are checked on their own, so one
+  // mistake never hides another: a bad source does not stop the facts' checks.
+  const shape = fileShapeSchema.safeParse(js);
+  if (!shape.success)
+    for (const issue of shape.error.issues) problems.push(issueToProblem(issue, doc, lines, shown, js));
+  const rawFacts = shape.success
+    ? shape.data.facts
+    : Array.isArray((js as { facts?: unknown } | null)?.facts)
+      ? (js as { facts: unknown[] }).facts
+      : [];
+  // Valid facts keep their position in the file: lines are looked up by it.
+  const facts: Array<{ index: number; fact: FactInput }> = [];
+  rawFacts.forEach((raw, index) => {
+    const fact = factSchema.safeParse(raw);
+    if (fact.success) facts.push({ index, fact: fact.data });
+    else
+      for (const issue of fact.error.issues)
+        problems.push(
+          issueToProblem({ ...issue, path: ["facts", index, ...issue.path] }, doc, lines, shown, js),
+        );
+  });
+  if (!shape.success) {
+    // Cross-file checks need the relation; the facts' own dates can still be checked.
+    for (const { index, fact } of facts) {
+      const problem = checkDate(fact, (path) => lineOf(doc, lines, ["facts", index, ...path]), shown).problem;
+      if (problem) problems.push(problem);
+    }
     return undefined;
   }
-  return { display: shown, doc, lines, data: result.data, text };
+  return {
+    display: shown,
+    doc,
+    lines,
+    data: { relation: shape.data.relation, sources: shape.data.sources, facts },
+    text,
+  };
 }
 
 /** Line of the YAML node at `path` (or of its nearest existing parent). */
@@ -260,6 +294,36 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   return best;
 }
 
+/** A fact's date parsed, or the problem with it ("when" without a date counts too). */
+function checkDate(
+  fact: FactInput,
+  lineAt: (path: PropertyKey[]) => number | undefined,
+  file: string,
+): { date: HistoricalDate | null; problem?: Problem } {
+  if (fact.date === undefined || fact.date === null || fact.date === "") {
+    return fact.when
+      ? {
+          date: null,
+          problem: {
+            file,
+            line: lineAt(["when"]),
+            factId: fact.id,
+            message: `"when" needs a "date" to go with it`,
+          },
+        }
+      : { date: null };
+  }
+  try {
+    return { date: parseDate(fact.date) };
+  } catch (error) {
+    if (!(error instanceof DateError)) throw error;
+    return {
+      date: null,
+      problem: { file, line: lineAt(["date"]), factId: fact.id, message: `date ${error.message}` },
+    };
+  }
+}
+
 /** Cross-file checks and conversion into Knowledge. */
 function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
   const relations: Relation[] = [];
@@ -335,7 +399,7 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
       });
     }
 
-    for (const [i, fact] of data.facts.entries()) {
+    for (const { index: i, fact } of data.facts) {
       const factLine = line(["facts", i]) ?? 0;
       const prior = factOwners.get(fact.id);
       if (prior)
@@ -347,27 +411,8 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
         });
       else factOwners.set(fact.id, `${display}:${line(["facts", i, "id"]) ?? factLine}`);
 
-      let date: HistoricalDate | null = null;
-      if (fact.date !== undefined && fact.date !== null && fact.date !== "") {
-        try {
-          date = parseDate(fact.date);
-        } catch (error) {
-          if (!(error instanceof DateError)) throw error;
-          problems.push({
-            file: display,
-            line: line(["facts", i, "date"]),
-            factId: fact.id,
-            message: `date ${error.message}`,
-          });
-        }
-      }
-      if (fact.when && !date)
-        problems.push({
-          file: display,
-          line: line(["facts", i, "when"]),
-          factId: fact.id,
-          message: `"when" needs a "date" to go with it`,
-        });
+      const { date, problem } = checkDate(fact, (path) => line(["facts", i, ...path]), display);
+      if (problem) problems.push(problem);
       pendingSourceRefs.push({
         sourceId: fact.source,
         file: display,

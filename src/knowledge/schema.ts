@@ -59,6 +59,10 @@ export const fileSchema = z.strictObject({
 });
 
 export type FileInput = z.infer<typeof fileSchema>;
+export type FactInput = z.infer<typeof factSchema>;
+
+/** The file's shape with facts left unchecked, so the loader can check each fact on its own. */
+export const fileShapeSchema = fileSchema.extend({ facts: z.array(z.unknown()).default([]) });
 /** Field names per level, for "did you mean" hints on unknown keys. */
 export const KNOWN_KEYS = {
   file: Object.keys(fileSchema.shape),

@@ -129,10 +129,13 @@ export class Gazetteer {
     this.longestPhrase = Math.min(longest, 6);
   }
 
-  /** The country a name, demonym or code denotes, if any ("Japan", "Japanese", "JP", "日本"). */
-  resolve(name: string): Country | undefined {
+  /**
+   * The country a name, demonym or code denotes, if any ("Japan", "Japanese", "JP", "日本").
+   * Codes only when asked for: in a question, "pm" and "tv" are words, not countries.
+   */
+  resolve(name: string, options: { codes?: boolean } = { codes: true }): Country | undefined {
     const trimmed = name.trim();
-    const byCode = this.byCode.get(trimmed.toUpperCase());
+    const byCode = options.codes ? this.byCode.get(trimmed.toUpperCase()) : undefined;
     if (byCode && trimmed.length <= 3) return byCode;
     const key = words(trimmed).join(" ");
     return this.phrases.get(key) ?? this.unspaced.find(([n]) => n === key)?.[1];

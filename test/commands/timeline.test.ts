@@ -11,7 +11,13 @@ import type { Knowledge } from "../../src/knowledge/types.ts";
 import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
 import { UserError } from "../../src/errors.ts";
 
-const OWNER: Actor = { id: "111111111111111111", name: "owner", isAdmin: false, guildId: "222222222222222222", locale: "en-US" };
+const OWNER: Actor = {
+  id: "111111111111111111",
+  name: "owner",
+  isAdmin: false,
+  guildId: "222222222222222222",
+  locale: "en-US",
+};
 const OTHER: Actor = { ...OWNER, id: "333333333333333333", name: "other" };
 
 let index: KnowledgeIndex;
@@ -31,13 +37,20 @@ beforeAll(async () => {
 
 const buttonIds = (reply: Reply) =>
   (reply.components ?? []).flatMap((row) =>
-    row.components.flatMap((c) => (c.type === ComponentType.Button && "custom_id" in c && !c.disabled ? [c.custom_id] : [])),
+    row.components.flatMap((c) =>
+      c.type === ComponentType.Button && "custom_id" in c && !c.disabled ? [c.custom_id] : [],
+    ),
   );
 const description = (reply: Reply) => reply.embeds?.[0]?.description ?? "";
 
 describe("findRelation", () => {
   it("GIVEN an id, a title, an alias or the two countries in any order THEN it finds the relation", () => {
-    for (const name of ["afghanistan-japan", "Afghanistan–Japan relations", "日本とアフガニスタンの関係", "Japan Afghanistan"])
+    for (const name of [
+      "afghanistan-japan",
+      "Afghanistan–Japan relations",
+      "日本とアフガニスタンの関係",
+      "Japan Afghanistan",
+    ])
       expect(findRelation(index, name).id).toBe("afghanistan-japan");
   });
 

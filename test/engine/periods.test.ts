@@ -58,11 +58,11 @@ describe("parsePeriods — single dates", () => {
   });
 
   it("GIVEN a century THEN it spans years 1801–1900 for the 19th", () => {
-    expect(span("in the 19th century")).toEqual(years(1801, 1900, "19th century"));
+    expect(span("in the 19th century")).toEqual(years(1801, 1900, "the 19th century"));
   });
 
   it("GIVEN a BCE century THEN it spans the right astronomical years", () => {
-    expect(span("the 5th century bc")).toEqual(years(-499, -400, "5th century bc"));
+    expect(span("the 5th century bc")).toEqual(years(-499, -400, "the 5th century BCE"));
   });
 
   it("GIVEN numbers that are not years THEN no period is found", () => {

@@ -11,7 +11,13 @@ import { coerceOptions, Dispatcher } from "../../src/interactions/dispatcher.ts"
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
 
-const MEMBER: Actor = { id: "111111111111111111", name: "m", isAdmin: false, guildId: "222222222222222222", locale: "en-US" };
+const MEMBER: Actor = {
+  id: "111111111111111111",
+  name: "m",
+  isAdmin: false,
+  guildId: "222222222222222222",
+  locale: "en-US",
+};
 const ADMIN: Actor = { ...MEMBER, isAdmin: true };
 const DM: Actor = { ...ADMIN, guildId: null };
 
@@ -63,11 +69,15 @@ describe("Dispatcher.command", () => {
   it("GIVEN a user error THEN its message is shown privately and logged as user-error", async () => {
     const reply = await make().command("refuse", {}, MEMBER);
     expect(reply).toEqual({ content: "Not today.", ephemeral: true });
-    expect(lines.map((l) => JSON.parse(l)).some((l) => l.code === "nope" && l.outcome === "user-error")).toBe(true);
+    expect(lines.map((l) => JSON.parse(l)).some((l) => l.code === "nope" && l.outcome === "user-error")).toBe(
+      true,
+    );
   });
 
   it("GIVEN an unknown command THEN it says so", async () => {
-    expect((await make().command("nonsense", {}, MEMBER)).content).toMatch(/I don't know the command \/nonsense/);
+    expect((await make().command("nonsense", {}, MEMBER)).content).toMatch(
+      /I don't know the command \/nonsense/,
+    );
   });
 
   it("GIVEN a non-admin THEN /reload is refused; an admin gets the reload report; in a DM it is guild-only", async () => {
@@ -80,18 +90,26 @@ describe("Dispatcher.command", () => {
   it("GIVEN the cooldown is used up THEN /ask gets a private notice naming the wait", async () => {
     let now = 0;
     const d = make(new Cooldown(1, 30_000, () => now));
-    expect((await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds).toBeDefined();
+    expect(
+      (await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds,
+    ).toBeDefined();
     now = 1000;
     const second = await d.command("ask", { question: "When were relations established?" }, MEMBER);
     expect(second).toEqual({ content: "You're asking quickly — try again in 29 s.", ephemeral: true });
     now = 31_000;
-    expect((await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds).toBeDefined();
+    expect(
+      (await d.command("ask", { question: "When were relations established?" }, MEMBER)).embeds,
+    ).toBeDefined();
   });
 
   it("GIVEN a required option missing or of the wrong type THEN a clear user error", async () => {
     expect((await make().command("ask", {}, MEMBER)).content).toBe("Option “question” is required.");
-    expect((await make().command("ask", { question: 42 }, MEMBER)).content).toBe("Option “question” must be text.");
-    expect((await make().command("timeline", { page: "two" }, MEMBER)).content).toBe("Option “page” must be a whole number.");
+    expect((await make().command("ask", { question: 42 }, MEMBER)).content).toBe(
+      "Option “question” must be text.",
+    );
+    expect((await make().command("timeline", { page: "two" }, MEMBER)).content).toBe(
+      "Option “page” must be a whole number.",
+    );
   });
 });
 
@@ -99,7 +117,10 @@ describe("Dispatcher.component and autocomplete", () => {
   it("GIVEN an unknown or foreign custom id THEN a polite private reply", async () => {
     for (const id of ["kz:nope:x", "someone-else:thing", "kz:timeline:missing", ""]) {
       const result = await make().component(id, [], MEMBER);
-      expect("reply" in result && result.reply).toMatchObject({ ephemeral: true, content: "That button no longer works; run the command again." });
+      expect("reply" in result && result.reply).toMatchObject({
+        ephemeral: true,
+        content: "That button no longer works; run the command again.",
+      });
     }
   });
 
@@ -120,7 +141,9 @@ describe("Dispatcher.component and autocomplete", () => {
 describe("Dispatcher.chat", () => {
   it("GIVEN a question THEN an answer; GIVEN an unknown one in a quiet channel THEN silence", async () => {
     const d = make();
-    expect((await d.chat("When were relations established?", MEMBER))?.embeds?.[0]?.description).toContain("1931");
+    expect((await d.chat("When were relations established?", MEMBER))?.embeds?.[0]?.description).toContain(
+      "1931",
+    );
     expect(await d.chat("Who won the 2010 FIFA World Cup?", MEMBER, { quietWhenUnknown: true })).toBeNull();
   });
 });

@@ -1,0 +1,45 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function check(knowledgeDir: string) {
+  return spawnSync(process.execPath, ["--import", "tsx", "src/adapters/cli/check-knowledge.ts"], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, KNOWLEDGE_DIR: knowledgeDir },
+  });
+}
+
+describe("npm run check-knowledge", () => {
+  it("GIVEN the repository knowledge THEN a summary and exit 0", () => {
+    const run = check("knowledge");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^knowledge: OK \(version [0-9a-f]{12}\)/);
+    expect(run.stdout).toMatch(/relations: 1 \(Afghanistan–Japan relations\)/);
+    expect(run.stdout).toMatch(/facts: +\d+ \(\d+ dated, \d+ undated\)/);
+    expect(run.stdout).toMatch(/dates: +from 2000 BCE onwards – 16 February 2025/);
+  });
+
+  it("GIVEN a broken copy THEN every problem with file and line, and exit 1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
+    dirs.push(dir);
+    cpSync("knowledge", dir, { recursive: true });
+    const file = join(dir, "afghanistan-japan.yaml");
+    const text = spawnSync("cat", [file], { encoding: "utf8" }).stdout;
+    writeFileSync(
+      file,
+      text.replace('date: "1931"', 'date: "1931-13"').replace("section: Culture", "sektion: Culture"),
+    );
+    const run = check(dir);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /afghanistan-japan\.yaml:\d+: fact "af-jp-1931-relations-established": date "1931-13" is not a valid EDTF date/,
+    );
+    expect(run.stderr).toMatch(/unknown field "sektion" \(did you mean "section"\?\)/);
+  });
+});
