@@ -153,7 +153,7 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   let period = q.period;
   const anchorTerms: string[] = [];
   for (const anchor of q.anchors) {
-    const resolved = resolveAnchor(index, scope.pool, anchor.phrase, opts.threshold);
+    const resolved = resolveAnchor(index, scope.pool, anchor.phrase, opts);
     if (!resolved?.date) continue;
     const bound: Period =
       anchor.direction === "after"
@@ -171,15 +171,23 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   const confidenceTerms = queryTerms.filter((t) => !t.rankOnly);
 
   // 4. Pool: the scope narrowed by period, and facts that involve every named country.
-  let pool = scope.pool;
-  if (period) pool = pool.filter((f) => f.fact.date !== null && dateInPeriod(f.fact.date, period!));
-  pool = pool.filter((f) => [...scope.required].every((c) => f.countries.has(c)));
+  //    Without a scope the period comes from the date index, not a scan of every fact.
+  const required = [...scope.required];
+  const accept = (f: IndexedFact) =>
+    (!period || (f.fact.date !== null && dateInPeriod(f.fact.date, period))) && required.every((c) => f.countries.has(c));
+  const everything = scope.pool === index.facts;
+  const pool =
+    everything && period
+      ? index.factsInPeriod(period).filter(accept)
+      : everything && required.length === 0
+        ? index.facts
+        : scope.pool.filter(accept);
   const rel = singleRelation(scope.relations);
 
   if (pool.length === 0) {
     if (scope.uncovered) {
       const names = [...mentioned].map((c) => gazetteer().byId(c)?.name ?? c);
-      const nearest = rank(index, scope.fallback, queryTerms, q, period)
+      const nearest = search(index, scope.fallback, queryTerms, q, period, opts.scanLimit)
         .slice(0, 3)
         .map((s) => s.f.fact);
       return { ...miss(base, "uncovered", nearest, period), countries: names };
@@ -203,8 +211,7 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   }
 
   // 6. Rank the pool and decide.
-  const candidates = pool.length > opts.scanLimit ? fullTextCandidates(index, q, pool) : pool;
-  const ranked = rank(index, candidates, queryTerms, q, period);
+  const ranked = search(index, pool, queryTerms, q, period, opts.scanLimit, accept);
   const best = ranked[0];
   if (!best || best.coverage < opts.threshold) {
     const suggestions = ranked
@@ -550,16 +557,22 @@ function resolveAnchor(
   index: KnowledgeIndex,
   pool: readonly IndexedFact[],
   phrase: string,
-  threshold: number,
+  opts: { threshold: number; scanLimit: number },
 ): Fact | undefined {
+  const threshold = opts.threshold;
   const anchorQuestion = parseQuestion(phrase, { personWords: index.personWords });
   const terms = contentTerms(index, anchorQuestion, new Set());
   if (terms.length === 0) return undefined;
-  const ranked = rank(index, pool, terms, anchorQuestion, undefined).filter(
+  const ranked = search(index, pool, terms, anchorQuestion, undefined, opts.scanLimit).filter(
     (s) => s.coverage >= Math.max(threshold, 0.75) && s.f.fact.date,
   );
-  ranked.sort((a, b) => a.f.fact.date!.min - b.f.fact.date!.min);
-  return ranked[0]?.f.fact;
+  // The fact that matches the event best; among equally good ones, the earliest (the
+  // event itself rather than later facts that mention it).
+  const best = ranked[0];
+  if (!best) return undefined;
+  const close = ranked.filter((s) => s.score >= best.score - 0.05);
+  close.sort((a, b) => a.f.fact.date!.min - b.f.fact.date!.min);
+  return close[0]?.f.fact;
 }
 
 /** Up to three dated facts closest in time to a period (for "nothing in 1950"). */
@@ -593,18 +606,59 @@ export function explain(index: KnowledgeIndex, raw: string) {
   };
 }
 
-/** Candidates from the full-text index when the pool is too large to scan. */
-function fullTextCandidates(
+/**
+ * Ranks a pool: a small one is scanned; a large one (an unscoped question over many
+ * thousands of facts) is first cut down through the inverted index to the facts that
+ * contain the question's rarer terms, so the cost follows the matches, not the size.
+ */
+function search(
   index: KnowledgeIndex,
-  q: ParsedQuestion,
   pool: readonly IndexedFact[],
+  terms: readonly QueryTerm[],
+  q: ParsedQuestion,
+  period: Period | undefined,
+  scanLimit: number,
+  accept: (f: IndexedFact) => boolean = () => true,
+): Scored[] {
+  if (pool.length <= scanLimit) return rank(index, pool, terms, q, period);
+  const inPool = pool === index.facts ? accept : poolMember(pool, accept);
+  return rank(index, postingCandidates(index, terms, inPool, scanLimit), terms, q, period);
+}
+
+function poolMember(pool: readonly IndexedFact[], accept: (f: IndexedFact) => boolean) {
+  const members = new Set(pool);
+  return (f: IndexedFact) => members.has(f) && accept(f);
+}
+
+/** Facts that hold the question's rarer terms, best-covered first, at most `limit`. */
+function postingCandidates(
+  index: KnowledgeIndex,
+  terms: readonly QueryTerm[],
+  accept: (f: IndexedFact) => boolean,
+  limit: number,
 ): IndexedFact[] {
-  const allowed = pool.length === index.facts.length ? undefined : new Set(pool.map((f) => f.ordinal));
-  const results = index.search.search(
-    q.residual,
-    allowed ? { filter: (r) => allowed.has(r.id as number) } : {},
-  );
-  return results.slice(0, 200).map((r) => index.facts[r.id as number]!);
+  // Words in more than 5 % of the facts ("visit", "relations") would pull in most of the
+  // index; they still count when the candidates are ranked, just not to find them.
+  const common = Math.max(200, index.facts.length * 0.05);
+  const expansions = terms
+    .flatMap((t) => [...t.expansions].map(([term, quality]) => ({ term, weight: t.weight * quality })))
+    .map((x) => ({ ...x, df: index.documentFrequency(x.term) }))
+    .filter((x) => x.df > 0)
+    .sort((a, b) => a.df - b.df);
+  const used = expansions.some((x) => x.df <= common) ? expansions.filter((x) => x.df <= common) : expansions.slice(0, 1);
+  const hits = new Map<number, number>();
+  for (const { term, weight } of used) {
+    for (const ordinal of index.postingsOf(term)) hits.set(ordinal, (hits.get(ordinal) ?? 0) + weight);
+  }
+  const out: Array<[IndexedFact, number]> = [];
+  for (const [ordinal, weight] of hits) {
+    const f = index.facts[ordinal]!;
+    if (accept(f)) out.push([f, weight]);
+  }
+  return out
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([f]) => f);
 }
 
 /** Facts matching partly typed text, for autocomplete (prefix on the last word, small typos). */

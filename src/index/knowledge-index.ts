@@ -73,6 +73,10 @@ export class KnowledgeIndex {
   readonly latestDate: number;
   /** Dated facts sorted by the start of their date, for period lookups. */
   readonly dated: readonly IndexedFact[];
+  private readonly shortDated: readonly IndexedFact[];
+  private readonly longDated: readonly IndexedFact[];
+  /** Index term → ordinals of the facts containing it (the inverted index). */
+  private readonly postings: ReadonlyMap<string, Int32Array>;
   /** Every index term → number of facts containing it (also the fuzzy/prefix lexicon). */
   readonly vocabulary: SearchableMap<number>;
   /** Full-text index over all facts, for questions nothing else narrows. */
@@ -115,9 +119,24 @@ export class KnowledgeIndex {
       (max, f) => Math.max(max, Math.min(f.fact.date!.max, Date.now())),
       -8.64e15,
     );
+    this.shortDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min <= SHORT_SPAN_MS);
+    this.longDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min > SHORT_SPAN_MS);
+    const lists = new Map<string, number[]>();
+    for (const f of facts) {
+      for (const t of f.terms.keys()) {
+        const list = lists.get(t);
+        if (list) list.push(f.ordinal);
+        else lists.set(t, [f.ordinal]);
+      }
+    }
     const vocabulary = new SearchableMap<number>();
-    for (const f of facts) for (const t of f.terms.keys()) vocabulary.update(t, (n = 0) => n + 1);
+    const postings = new Map<string, Int32Array>();
+    for (const [t, list] of lists) {
+      vocabulary.set(t, list.length);
+      postings.set(t, Int32Array.from(list));
+    }
     this.vocabulary = vocabulary;
+    this.postings = postings;
     const aliases = new Map<string, Array<readonly [string[], Relation]>>();
     for (const r of knowledge.relations) {
       for (const name of [r.title, ...r.aliases]) {
@@ -183,22 +202,45 @@ export class KnowledgeIndex {
 
   /** Dated facts overlapping a period, in date order (binary search on the start). */
   factsInPeriod(period: Period): IndexedFact[] {
-    // A fact's span can start before the period and still overlap it, so search by the
-    // period's end and then check each candidate's end; spans longer than a century are
-    // rare, and those few are caught by the linear check from the left.
-    const end = upperBound(this.dated, period.max);
+    // A short date (a day … two centuries) overlapping the period starts at most
+    // SHORT_SPAN before it: two binary searches bound the candidates. The few long spans
+    // (intervals, "from 2000 BCE onwards") are checked one by one.
+    const from = lowerBound(this.shortDated, period.min - SHORT_SPAN_MS);
+    const to = upperBound(this.shortDated, period.max);
     const out: IndexedFact[] = [];
-    for (let i = 0; i < end; i++) {
-      const f = this.dated[i]!;
+    for (let i = from; i < to; i++) {
+      const f = this.shortDated[i]!;
       if (f.fact.date!.max >= period.min) out.push(f);
     }
-    return out;
+    for (const f of this.longDated) if (f.fact.date!.min <= period.max && f.fact.date!.max >= period.min) out.push(f);
+    return out.sort((a, b) => a.ordinal - b.ordinal);
+  }
+
+  /** Facts containing an index term, by ordinal (ascending). */
+  postingsOf(term: string): Int32Array {
+    return this.postings.get(term) ?? EMPTY;
   }
 
   /** Number of facts that contain a term. */
   documentFrequency(term: string): number {
     return this.vocabulary.get(term) ?? 0;
   }
+}
+
+const EMPTY = new Int32Array(0);
+/** Dates spanning more than this are few (intervals, open ranges) and checked one by one. */
+const SHORT_SPAN_MS = 200 * 365.25 * 86_400_000;
+
+/** First index whose date starts at or after `min`. */
+function lowerBound(list: readonly IndexedFact[], min: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.fact.date!.min < min) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First index whose date starts after `max`. */
