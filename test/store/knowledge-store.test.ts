@@ -245,3 +245,31 @@ describe("KnowledgeStore.fromIndex and diffFacts", () => {
     });
   });
 });
+
+describe("KnowledgeStore.watch (KNOWLEDGE_WATCH=true)", () => {
+  const nextReload = () => new Promise<ReloadResult>((resolve) => {
+    const off = store.onReload((r) => {
+      off();
+      resolve(r);
+    });
+  });
+
+  it("WHEN a file changes THEN it reloads by itself; WHEN the change breaks a file THEN the old knowledge keeps serving", async () => {
+    store.watch(50);
+    const before = store.version;
+    const added = nextReload();
+    await appendFile(brazilJapan(), NEW_FACT);
+    const ok = expectOk(await added);
+    expect(ok.added).toEqual(["bj-2008-centenary"]);
+    expect(store.version).not.toBe(before);
+    expect(answerQuestion(store.index, NEW_QUESTION).facts.map((f) => f.id)).toEqual(["bj-2008-centenary"]);
+
+    const good = store.version;
+    const broken = nextReload();
+    await writeFile(brazilJapan(), (await readFile(brazilJapan(), "utf8")).replace('date: "2008"', 'date: "2008-13"'));
+    const refused = expectRefused(await broken);
+    expect(refused.keptVersion).toBe(good);
+    expect(store.version).toBe(good);
+    expect(answerQuestion(store.index, NEW_QUESTION).facts.map((f) => f.id)).toEqual(["bj-2008-centenary"]);
+  });
+});
