@@ -174,7 +174,8 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   //    Without a scope the period comes from the date index, not a scan of every fact.
   const required = [...scope.required];
   const accept = (f: IndexedFact) =>
-    (!period || (f.fact.date !== null && dateInPeriod(f.fact.date, period))) && required.every((c) => f.countries.has(c));
+    (!period || (f.fact.date !== null && dateInPeriod(f.fact.date, period))) &&
+    required.every((c) => f.countries.has(c));
   const everything = scope.pool === index.facts;
   const pool =
     everything && period
@@ -645,7 +646,9 @@ function postingCandidates(
     .map((x) => ({ ...x, df: index.documentFrequency(x.term) }))
     .filter((x) => x.df > 0)
     .sort((a, b) => a.df - b.df);
-  const used = expansions.some((x) => x.df <= common) ? expansions.filter((x) => x.df <= common) : expansions.slice(0, 1);
+  const used = expansions.some((x) => x.df <= common)
+    ? expansions.filter((x) => x.df <= common)
+    : expansions.slice(0, 1);
   const hits = new Map<number, number>();
   for (const { term, weight } of used) {
     for (const ordinal of index.postingsOf(term)) hits.set(ordinal, (hits.get(ordinal) ?? 0) + weight);

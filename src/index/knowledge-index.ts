@@ -212,7 +212,8 @@ export class KnowledgeIndex {
       const f = this.shortDated[i]!;
       if (f.fact.date!.max >= period.min) out.push(f);
     }
-    for (const f of this.longDated) if (f.fact.date!.min <= period.max && f.fact.date!.max >= period.min) out.push(f);
+    for (const f of this.longDated)
+      if (f.fact.date!.min <= period.max && f.fact.date!.max >= period.min) out.push(f);
     return out.sort((a, b) => a.ordinal - b.ordinal);
   }
 

@@ -247,12 +247,13 @@ describe("KnowledgeStore.fromIndex and diffFacts", () => {
 });
 
 describe("KnowledgeStore.watch (KNOWLEDGE_WATCH=true)", () => {
-  const nextReload = () => new Promise<ReloadResult>((resolve) => {
-    const off = store.onReload((r) => {
-      off();
-      resolve(r);
+  const nextReload = () =>
+    new Promise<ReloadResult>((resolve) => {
+      const off = store.onReload((r) => {
+        off();
+        resolve(r);
+      });
     });
-  });
 
   it("WHEN a file changes THEN it reloads by itself; WHEN the change breaks a file THEN the old knowledge keeps serving", async () => {
     store.watch(50);
@@ -266,7 +267,10 @@ describe("KnowledgeStore.watch (KNOWLEDGE_WATCH=true)", () => {
 
     const good = store.version;
     const broken = nextReload();
-    await writeFile(brazilJapan(), (await readFile(brazilJapan(), "utf8")).replace('date: "2008"', 'date: "2008-13"'));
+    await writeFile(
+      brazilJapan(),
+      (await readFile(brazilJapan(), "utf8")).replace('date: "2008"', 'date: "2008-13"'),
+    );
     const refused = expectRefused(await broken);
     expect(refused.keptVersion).toBe(good);
     expect(store.version).toBe(good);
