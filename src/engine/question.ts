@@ -2,7 +2,7 @@
  * Understanding a question before searching: what is asked (intent), when (periods and
  * event anchors), which countries, and the remaining content words.
  */
-import { fold, MAX_QUESTION_CHARS, sanitize } from "../text/normalize.ts";
+import { fold, MAX_QUESTION_CHARS, sanitize, words } from "../text/normalize.ts";
 import { destinationsIn, gazetteer, type CountryMention } from "../text/countries.ts";
 import { parsePeriods, type Anchor } from "./periods.ts";
 import type { Period } from "../knowledge/dates.ts";
@@ -52,8 +52,26 @@ const INTENTS: Array<[Intent, RegExp]> = [
 const FRAME = /\b(?:tell me|can you|could you|do you know|i want to know|i'd like to know|please|kindly)\b/g;
 
 export interface ParseOptions {
-  /** Words that name people in the knowledge: "Tōgō" is the admiral, not the country Togo. */
-  readonly personWords?: ReadonlySet<string>;
+  /** Words of people's names in the knowledge → the other words of those names. */
+  readonly personWords?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * "Tōgō" is the admiral, not the country Togo: a country name is taken for a person when
+ * another word of that person's name is in the question, or when it is written with
+ * accents the country's name does not have.
+ */
+function namesPerson(
+  phrase: string,
+  text: string,
+  questionWords: ReadonlySet<string>,
+  personWords: ParseOptions["personWords"],
+): boolean {
+  const others = personWords?.get(phrase);
+  if (!others) return false;
+  if ([...others].some((w) => questionWords.has(w))) return true;
+  const written = text.toLowerCase().normalize("NFC");
+  return !new RegExp(`(?<!\\p{L})${phrase}(?!\\p{L})`, "u").test(written);
 }
 
 /** Parses a raw question (any string) into its parts. Never throws. */
@@ -66,9 +84,10 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const folded = fold(text);
   const intent = INTENTS.find(([, re]) => re.test(folded))?.[0] ?? "what";
   const { period, anchors, residual: afterDates } = parsePeriods(folded.replace(FRAME, " "));
+  const questionWords = new Set(words(afterDates));
   const countries = gazetteer()
     .find(afterDates)
-    .filter((c) => !options.personWords?.has(c.phrase));
+    .filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
   // "US" is a pronoun once folded; in capitals it is the United States.
   if (/\b(?:U\.S\.(?:A\.)?|USA|US)(?![\w.])/.test(text) && !countries.some((c) => c.country.code === "US")) {
     const us = gazetteer().byId("US");

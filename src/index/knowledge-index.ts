@@ -3,12 +3,16 @@
  * mutated: a reload builds a new index beside the live one and swaps the reference.
  *
  * Retrieval narrows before it ranks: relations are found by a map lookup on the pair of
- * countries, periods by binary search over facts sorted by date, and only the narrowed
- * pool is scored. The global MiniSearch index is used when nothing narrows a question
- * (no country, no period) and the pool would otherwise be the whole knowledge.
+ * countries, periods by binary search over facts sorted by date, terms through an
+ * inverted index (term → facts). The MiniSearch index serves autocomplete, where prefix
+ * search over partly typed words is what it does best.
+ *
+ * Building is a generator that yields after every step, so the bot's reload can run it
+ * in time slices (buildAsync) and never hold the event loop for more than a few ms.
  */
 import MiniSearch from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
+import { performance } from "node:perf_hooks";
 import type { Period } from "../knowledge/dates.ts";
 import type { Fact, Knowledge, Relation, Source } from "../knowledge/types.ts";
 import { destinationsIn, gazetteer } from "../text/countries.ts";
@@ -43,11 +47,12 @@ export interface IndexedFact {
 
 /** Turns a field's text into index terms (stop words dropped, stemmed). */
 export function indexTerms(text: string): string[] {
+  return termsOf(words(text));
+}
+
+function termsOf(ws: readonly string[]): string[] {
   const out: string[] = [];
-  for (const w of words(text)) {
-    if (isStopWord(w) || isKanaFunctionWord(w)) continue;
-    out.push(stem(w));
-  }
+  for (const w of ws) if (!isStopWord(w) && !isKanaFunctionWord(w)) out.push(stem(w));
   return out;
 }
 
@@ -57,8 +62,26 @@ export function pairKey(a: string, b: string): string {
 }
 
 export interface BuildOptions {
-  /** Called between chunks of work so a reload never blocks the event loop for long. */
-  readonly yieldEvery?: number;
+  /** Longest stretch of work between two yields to the event loop, in ms (buildAsync). */
+  readonly sliceMs?: number;
+}
+
+const EMPTY = new Int32Array(0);
+/** Dates spanning more than this are few (intervals, open ranges) and checked one by one. */
+const SHORT_SPAN_MS = 200 * 365.25 * 86_400_000;
+/** Expansions remembered per index (the index never changes, so they never go stale). */
+const CACHE_LIMIT = 5000;
+
+/** What the builder produces; the index is a read-only view over it. */
+interface Parts {
+  facts: IndexedFact[];
+  byRelation: Map<string, IndexedFact[]>;
+  byCountry: Map<string, IndexedFact[]>;
+  postings: Map<string, Int32Array>;
+  vocabulary: SearchableMap<number>;
+  surface: SearchableMap<string>;
+  personWords: Map<string, Set<string>>;
+  search: MiniSearch<SearchDoc>;
 }
 
 export class KnowledgeIndex {
@@ -73,111 +96,94 @@ export class KnowledgeIndex {
   readonly latestDate: number;
   /** Dated facts sorted by the start of their date, for period lookups. */
   readonly dated: readonly IndexedFact[];
+  /** Every index term → number of facts containing it (also the fuzzy/prefix lexicon). */
+  readonly vocabulary: SearchableMap<number>;
+  /** Every folded word as written in the facts → its index term, for typo matching. */
+  readonly surface: SearchableMap<string>;
+  /** Full-text index for autocomplete (prefix search over partly typed words). */
+  readonly search: MiniSearch<SearchDoc>;
+  /** Words of people's names → the other words of those names ("togo" → "heihachiro"). */
+  readonly personWords: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Memo of query-term expansions, owned by the engine. */
+  readonly expansionCache = new Map<string, ReadonlyMap<string, number>>();
+
   private readonly shortDated: readonly IndexedFact[];
   private readonly longDated: readonly IndexedFact[];
   /** Index term → ordinals of the facts containing it (the inverted index). */
   private readonly postings: ReadonlyMap<string, Int32Array>;
-  /** Every index term → number of facts containing it (also the fuzzy/prefix lexicon). */
-  readonly vocabulary: SearchableMap<number>;
-  /** Full-text index over all facts, for questions nothing else narrows. */
-  readonly search: MiniSearch<SearchDoc>;
-  /** Every folded word as written in the facts → its index term, for typo matching. */
-  readonly surface: SearchableMap<string>;
+  private readonly factsByCountry: ReadonlyMap<string, readonly IndexedFact[]>;
   /** Relation titles and aliases as word sequences, by their first word. */
   private readonly aliasesByFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [string[], Relation]>>;
-  /** Folded words of people's names, e.g. "togo" (so the admiral is not taken for the country). */
-  readonly personWords: ReadonlySet<string>;
 
   private constructor(
     readonly knowledge: Knowledge,
-    facts: IndexedFact[],
-    search: MiniSearch<SearchDoc>,
+    parts: Parts,
   ) {
-    this.facts = facts;
-    this.search = search;
-    this.byId = new Map(facts.map((f) => [f.fact.id, f]));
+    this.facts = parts.facts;
+    this.search = parts.search;
+    this.postings = parts.postings;
+    this.vocabulary = parts.vocabulary;
+    this.surface = parts.surface;
+    this.personWords = parts.personWords;
+    this.byRelation = parts.byRelation;
+    this.factsByCountry = parts.byCountry;
+    this.byId = new Map(parts.facts.map((f) => [f.fact.id, f]));
     this.relationById = new Map(knowledge.relations.map((r) => [r.id, r]));
     this.sourceById = new Map(knowledge.sources.map((s) => [s.id, s]));
-    const byRelation = new Map<string, IndexedFact[]>();
-    for (const f of facts) {
-      const list = byRelation.get(f.relation.id) ?? [];
-      list.push(f);
-      byRelation.set(f.relation.id, list);
-    }
-    this.byRelation = byRelation;
     const byCountry = new Map<string, Relation[]>();
     const byPair = new Map<string, Relation>();
+    const aliases = new Map<string, Array<readonly [string[], Relation]>>();
     for (const r of knowledge.relations) {
       const [a, b] = r.parties;
       byPair.set(pairKey(a.code, b.code), r);
-      for (const c of [a.code, b.code]) byCountry.set(c, [...(byCountry.get(c) ?? []), r]);
-    }
-    this.relationByPair = byPair;
-    this.relationsByCountry = byCountry;
-    this.dated = facts.filter((f) => f.fact.date).sort((x, y) => x.fact.date!.min - y.fact.date!.min);
-    this.latestDate = this.dated.reduce(
-      (max, f) => Math.max(max, Math.min(f.fact.date!.max, Date.now())),
-      -8.64e15,
-    );
-    this.shortDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min <= SHORT_SPAN_MS);
-    this.longDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min > SHORT_SPAN_MS);
-    const lists = new Map<string, number[]>();
-    for (const f of facts) {
-      for (const t of f.terms.keys()) {
-        const list = lists.get(t);
-        if (list) list.push(f.ordinal);
-        else lists.set(t, [f.ordinal]);
+      for (const c of [a.code, b.code]) {
+        const list = byCountry.get(c);
+        if (list) list.push(r);
+        else byCountry.set(c, [r]);
       }
-    }
-    const vocabulary = new SearchableMap<number>();
-    const postings = new Map<string, Int32Array>();
-    for (const [t, list] of lists) {
-      vocabulary.set(t, list.length);
-      postings.set(t, Int32Array.from(list));
-    }
-    this.vocabulary = vocabulary;
-    this.postings = postings;
-    const aliases = new Map<string, Array<readonly [string[], Relation]>>();
-    for (const r of knowledge.relations) {
       for (const name of [r.title, ...r.aliases]) {
         const ws = words(name);
         if (ws.length < 2) continue;
-        aliases.set(ws[0]!, [...(aliases.get(ws[0]!) ?? []), [ws, r] as const]);
+        const list = aliases.get(ws[0]!);
+        if (list) list.push([ws, r]);
+        else aliases.set(ws[0]!, [[ws, r]]);
       }
     }
+    this.relationByPair = byPair;
+    this.relationsByCountry = byCountry;
     this.aliasesByFirstWord = aliases;
-    const surface = new SearchableMap<string>();
-    for (const f of facts) {
-      const { fact } = f;
-      for (const text of [fact.statement, ...fact.people, ...fact.places, ...fact.keywords]) {
-        for (const w of words(text)) if (!isStopWord(w) && !surface.has(w)) surface.set(w, stem(w));
-      }
-    }
-    this.surface = surface;
-    this.personWords = new Set(facts.flatMap((f) => f.fact.people.flatMap((p) => words(p))));
+    // Facts are already in date order (the loader sorts them), undated last.
+    this.dated = parts.facts.filter((f) => f.fact.date);
+    this.shortDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min <= SHORT_SPAN_MS);
+    this.longDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min > SHORT_SPAN_MS);
+    const now = Date.now();
+    let latest = -8.64e15;
+    for (const f of this.dated) latest = Math.max(latest, Math.min(f.fact.date!.max, now));
+    this.latestDate = latest;
   }
 
-  /** Builds the index synchronously (tests, the CLI, small knowledge). */
+  /** Builds the index in one go (tests, the CLI, small knowledge). */
   static build(knowledge: Knowledge): KnowledgeIndex {
-    const relations = new Map(knowledge.relations.map((r) => [r.id, r]));
-    const facts = knowledge.facts.map((fact, i) => indexFact(relations, fact, i));
-    const search = newSearch();
-    search.addAll(facts.map(toDoc));
-    return new KnowledgeIndex(knowledge, facts, search);
+    const steps = buildSteps(knowledge);
+    let step = steps.next();
+    while (!step.done) step = steps.next();
+    return new KnowledgeIndex(knowledge, step.value);
   }
 
-  /** Builds the index in chunks, yielding to the event loop between them (reloads in the bot). */
+  /** Builds the index in time slices, yielding to the event loop between them (reloads). */
   static async buildAsync(knowledge: Knowledge, options: BuildOptions = {}): Promise<KnowledgeIndex> {
-    const chunk = options.yieldEvery ?? 500;
-    const relations = new Map(knowledge.relations.map((r) => [r.id, r]));
-    const facts: IndexedFact[] = [];
-    for (let i = 0; i < knowledge.facts.length; i++) {
-      facts.push(indexFact(relations, knowledge.facts[i]!, i));
-      if (i % chunk === chunk - 1) await yieldToEventLoop();
+    const sliceMs = options.sliceMs ?? 8;
+    const steps = buildSteps(knowledge);
+    let sliceStart = performance.now();
+    let step = steps.next();
+    while (!step.done) {
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      step = steps.next();
     }
-    const search = newSearch();
-    await search.addAllAsync(facts.map(toDoc), { chunkSize: chunk });
-    return new KnowledgeIndex(knowledge, facts, search);
+    return new KnowledgeIndex(knowledge, step.value);
   }
 
   get version(): string {
@@ -200,20 +206,56 @@ export class KnowledgeIndex {
     return this.relationsByCountry.get(code) ?? [];
   }
 
-  /** Dated facts overlapping a period, in date order (binary search on the start). */
-  factsInPeriod(period: Period): IndexedFact[] {
+  /** Facts of the relations that involve a country, in date order. */
+  factsOfCountry(code: string): readonly IndexedFact[] {
+    return this.factsByCountry.get(code) ?? [];
+  }
+
+  /**
+   * Dated facts overlapping a period, in date order; undefined when there are more than
+   * `limit` (the caller then searches through the inverted index instead of a list).
+   */
+  factsInPeriod(period: Period, limit = Infinity): IndexedFact[] | undefined {
     // A short date (a day … two centuries) overlapping the period starts at most
     // SHORT_SPAN before it: two binary searches bound the candidates. The few long spans
     // (intervals, "from 2000 BCE onwards") are checked one by one.
     const from = lowerBound(this.shortDated, period.min - SHORT_SPAN_MS);
     const to = upperBound(this.shortDated, period.max);
+    if (to - from > limit) return undefined;
     const out: IndexedFact[] = [];
     for (let i = from; i < to; i++) {
       const f = this.shortDated[i]!;
       if (f.fact.date!.max >= period.min) out.push(f);
     }
-    for (const f of this.longDated)
-      if (f.fact.date!.min <= period.max && f.fact.date!.max >= period.min) out.push(f);
+    let long = false;
+    for (const f of this.longDated) {
+      if (f.fact.date!.min <= period.max && f.fact.date!.max >= period.min) {
+        out.push(f);
+        long = true;
+      }
+    }
+    return long ? out.sort((a, b) => a.ordinal - b.ordinal) : out;
+  }
+
+  /** Up to `n` dated facts closest in time to a period, in date order. */
+  nearestInTime(period: Period, n: number, accept: (f: IndexedFact) => boolean): IndexedFact[] {
+    const mid = period.min / 2 + period.max / 2;
+    const list = this.dated;
+    let lo = lowerBound(list, mid) - 1;
+    let hi = lo + 1;
+    const out: IndexedFact[] = [];
+    const distance = (f: IndexedFact) =>
+      Math.min(Math.abs(f.fact.date!.min - mid), Math.abs(f.fact.date!.max - mid));
+    // Walk outwards from the middle of the period; bounded so a strict filter cannot scan everything.
+    for (let steps = 0; out.length < n && (lo >= 0 || hi < list.length) && steps < 5000; steps++) {
+      const left = lo >= 0 ? list[lo] : undefined;
+      const right = hi < list.length ? list[hi] : undefined;
+      const takeLeft = left && (!right || distance(left) <= distance(right));
+      const f = takeLeft ? left : right!;
+      if (takeLeft) lo--;
+      else hi++;
+      if (accept(f)) out.push(f);
+    }
     return out.sort((a, b) => a.ordinal - b.ordinal);
   }
 
@@ -226,11 +268,19 @@ export class KnowledgeIndex {
   documentFrequency(term: string): number {
     return this.vocabulary.get(term) ?? 0;
   }
-}
 
-const EMPTY = new Int32Array(0);
-/** Dates spanning more than this are few (intervals, open ranges) and checked one by one. */
-const SHORT_SPAN_MS = 200 * 365.25 * 86_400_000;
+  /** Remembers an expansion (bounded: the oldest half is dropped when full). */
+  cacheExpansion(key: string, value: ReadonlyMap<string, number>): void {
+    if (this.expansionCache.size >= CACHE_LIMIT) {
+      let drop = CACHE_LIMIT / 2;
+      for (const k of this.expansionCache.keys()) {
+        this.expansionCache.delete(k);
+        if (--drop <= 0) break;
+      }
+    }
+    this.expansionCache.set(key, value);
+  }
+}
 
 /** First index whose date starts at or after `min`. */
 function lowerBound(list: readonly IndexedFact[], min: number): number {
@@ -256,78 +306,131 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
   return lo;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 interface SearchDoc {
   id: number;
   statement: string;
   people: string;
   places: string;
-  tags: string;
   keywords: string;
-  section: string;
   relation: string;
-}
-
-function toDoc(f: IndexedFact): SearchDoc {
-  const { fact, relation } = f;
-  return {
-    id: f.ordinal,
-    statement: fact.statement,
-    people: fact.people.join(" ; "),
-    places: fact.places.join(" ; "),
-    tags: fact.tags.join(" ").replace(/-/g, " "),
-    keywords: fact.keywords.join(" ; "),
-    section: fact.section,
-    relation: [relation.title, ...relation.aliases].join(" ; "),
-  };
 }
 
 /** The one place the MiniSearch options are defined (index and queries must agree). */
 function newSearch(): MiniSearch<SearchDoc> {
   return new MiniSearch<SearchDoc>({
-    fields: ["statement", "people", "places", "tags", "keywords", "section", "relation"],
+    fields: ["statement", "people", "places", "keywords", "relation"],
     storeFields: [],
     tokenize: (text) => words(text),
     processTerm: (term) => (isStopWord(term) || isKanaFunctionWord(term) ? null : stem(term)),
     searchOptions: {
-      boost: { ...FIELD_WEIGHTS },
-      prefix: (term) => term.length >= 4,
+      boost: { people: 1.5, places: 1.2, relation: 0.3 },
+      prefix: (term) => term.length >= 3,
       fuzzy: (term) => (term.length >= 8 ? 2 : term.length >= 5 ? 1 : false),
       combineWith: "OR",
     },
   });
 }
 
-function indexFact(relations: ReadonlyMap<string, Relation>, fact: Fact, ordinal: number): IndexedFact {
-  // The loader guarantees every fact's relation exists.
-  const relation = relations.get(fact.relationId)!;
-  const terms = new Map<string, number>();
-  const add = (field: Field, text: string) => {
-    for (const t of new Set(indexTerms(text))) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS[field]);
-  };
-  add("statement", fact.statement);
-  for (const p of fact.people) add("people", p);
-  for (const p of fact.places) add("places", p);
-  for (const t of fact.tags) add("tags", t.replace(/-/g, " "));
-  for (const k of fact.keywords) add("keywords", k);
-  add("section", fact.section);
-  add("relation", relation.title);
-  const countries = new Set<string>(relation.parties.map((c) => c.code));
-  const text = [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; ");
-  for (const m of gazetteer().find(text)) countries.add(m.country.code);
-  const statementWithoutDate = fact.statement.replace(/\b\d{4}\b/g, "");
-  const folded = words(fact.statement).join(" ");
-  const destinations = new Set(destinationsIn(folded, gazetteer().find(fact.statement)));
-  return {
-    fact,
-    relation,
-    ordinal,
-    terms,
-    countries,
-    hasNumber: /\d/.test(statementWithoutDate),
-    destinations,
-  };
+/**
+ * Every step of building the index; yields between facts so the caller decides when to
+ * pause. The work per fact: tokenize each field once, collect terms with their field
+ * weights, the countries named, the people's names, and the words as written.
+ */
+function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
+  const relations = new Map(knowledge.relations.map((r) => [r.id, r]));
+  const facts: IndexedFact[] = [];
+  const byRelation = new Map<string, IndexedFact[]>();
+  const byCountry = new Map<string, IndexedFact[]>();
+  const lists = new Map<string, number[]>();
+  const surface = new SearchableMap<string>();
+  const personWords = new Map<string, Set<string>>();
+  const search = newSearch();
+  const relationText = new Map<string, { terms: string[]; text: string }>();
+
+  for (const [ordinal, fact] of knowledge.facts.entries()) {
+    // The loader guarantees every fact's relation exists.
+    const relation = relations.get(fact.relationId)!;
+    let rel = relationText.get(relation.id);
+    if (!rel) {
+      const text = [relation.title, ...relation.aliases].join(" ; ");
+      rel = { terms: indexTerms(relation.title), text };
+      relationText.set(relation.id, rel);
+    }
+    const terms = new Map<string, number>();
+    const add = (field: Field, ws: readonly string[]) => {
+      for (const t of new Set(termsOf(ws))) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS[field]);
+    };
+    const statementWords = words(fact.statement);
+    const peopleWords = fact.people.map((p) => words(p));
+    const placeWords = fact.places.map((p) => words(p));
+    const keywordWords = fact.keywords.map((k) => words(k));
+    add("statement", statementWords);
+    for (const ws of peopleWords) add("people", ws);
+    for (const ws of placeWords) add("places", ws);
+    for (const t of fact.tags) add("tags", words(t.replace(/-/g, " ")));
+    for (const ws of keywordWords) add("keywords", ws);
+    add("section", words(fact.section));
+    for (const t of new Set(rel.terms)) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS.relation);
+
+    // Countries: the parties, and any the text names (no typo matching: this text is curated).
+    const countries = new Set<string>(relation.parties.map((c) => c.code));
+    const named = gazetteer().find(
+      [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; "),
+      {
+        typos: false,
+      },
+    );
+    for (const m of named) countries.add(m.country.code);
+    const destinations = new Set(destinationsIn(statementWords.join(" "), named));
+    const indexed: IndexedFact = {
+      fact,
+      relation,
+      ordinal,
+      terms,
+      countries,
+      hasNumber: /\d/.test(fact.statement.replace(/\b\d{4}\b/g, "")),
+      destinations,
+    };
+    facts.push(indexed);
+    for (const [t] of terms) {
+      const list = lists.get(t);
+      if (list) list.push(ordinal);
+      else lists.set(t, [ordinal]);
+    }
+    const inRelation = byRelation.get(relation.id);
+    if (inRelation) inRelation.push(indexed);
+    else byRelation.set(relation.id, [indexed]);
+    for (const c of relation.parties) {
+      const list = byCountry.get(c.code);
+      if (list) list.push(indexed);
+      else byCountry.set(c.code, [indexed]);
+    }
+    for (const ws of [statementWords, ...peopleWords, ...placeWords, ...keywordWords])
+      for (const w of ws) if (!surface.has(w) && !isStopWord(w)) surface.set(w, stem(w));
+    for (const ws of peopleWords)
+      for (const w of ws) {
+        const others = personWords.get(w) ?? new Set<string>();
+        for (const o of ws) if (o !== w) others.add(o);
+        personWords.set(w, others);
+      }
+    search.add({
+      id: ordinal,
+      statement: fact.statement,
+      people: fact.people.join(" ; "),
+      places: fact.places.join(" ; "),
+      keywords: fact.keywords.join(" ; "),
+      relation: rel.text,
+    });
+    yield;
+  }
+
+  const vocabulary = new SearchableMap<number>();
+  const postings = new Map<string, Int32Array>();
+  let n = 0;
+  for (const [t, list] of lists) {
+    vocabulary.set(t, list.length);
+    postings.set(t, Int32Array.from(list));
+    if (++n % 200 === 0) yield;
+  }
+  return { facts, byRelation, byCountry, postings, vocabulary, surface, personWords, search };
 }

@@ -159,8 +159,12 @@ export class Gazetteer {
     return undefined;
   }
 
-  /** Every country named in the text, longest names first, each once. */
-  find(text: string): CountryMention[] {
+  /**
+   * Every country named in the text, longest names first, each once. Typo matching is for
+   * what people type; curated text (facts) turns it off.
+   */
+  find(text: string, options: { typos?: boolean } = {}): CountryMention[] {
+    const typos = options.typos ?? true;
     const found = new Map<string, CountryMention>();
     const ws = words(text);
     for (let i = 0; i < ws.length;) {
@@ -174,7 +178,7 @@ export class Gazetteer {
           break;
         }
       }
-      if (!matched) {
+      if (!matched && typos) {
         const country = this.fuzzy(ws[i]!);
         if (country && !found.has(country.code)) found.set(country.code, { country, phrase: ws[i]! });
       }

@@ -2,6 +2,7 @@
  * The Discord adapter: discord.js events in, dispatcher calls, replies out. Discord
  * objects live only here; everything it runs is platform-neutral.
  */
+import { performance } from "node:perf_hooks";
 import {
   Client,
   Events,
@@ -32,13 +33,29 @@ export interface BotOptions {
   readonly deferAfterMs?: number;
   /** How long shutdown waits for interactions in flight. */
   readonly drainMs?: number;
+  /**
+   * How long shutdown keeps reading the gateway before it waits for the work in flight:
+   * an interaction already on the wire when the signal comes still gets an answer (the
+   * "restarting" notice) instead of "the application did not respond".
+   */
+  readonly settleMs?: number;
 }
+
+/** Why the bot stopped: asked to, or Discord closed the gateway with a code it cannot recover from. */
+export type BotStopped =
+  { readonly reason: "shutdown" } | { readonly reason: "gateway-closed"; readonly code: number };
 
 export interface Bot {
   readonly client: Client;
   /** Resolves when logged in and guilds are ready. */
   readonly ready: Promise<void>;
-  /** Stops taking work, finishes what is in flight, closes the gateway. */
+  /**
+   * Resolves once the bot has stopped: after shutdown(), or by itself when Discord closes the
+   * gateway for good (4004 bad token, 4010–4014 shard or intents refused). Then the process
+   * should exit non-zero: nothing will reconnect.
+   */
+  readonly stopped: Promise<BotStopped>;
+  /** Stops taking work, finishes what is in flight, closes the gateway. Idempotent. */
   shutdown(): Promise<void>;
 }
 
@@ -86,12 +103,15 @@ function commandNameOf(interaction: Interaction): string | undefined {
 export function startBot(options: BotOptions): Bot {
   const { config, dispatcher, log } = options;
   const deferAfterMs = options.deferAfterMs ?? 2000;
+  const extra = options.clientOptions ?? {};
   const client = new Client({
     intents: intentsFor(config),
     partials: [Partials.Channel],
     allowedMentions: NO_PINGS,
-    rest: { api: config.apiBase },
-    ...options.clientOptions,
+    ...extra,
+    // Merged, not replaced: extra REST options (a timeout) must never drop the configured
+    // API base and send requests to discord.com instead.
+    rest: { ...extra.rest, api: config.apiBase },
   });
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
@@ -219,14 +239,31 @@ export function startBot(options: BotOptions): Bot {
     if (reply) await message.reply({ ...messagePayload(reply), failIfNotExists: false });
   }
 
-  client.on(Events.ShardDisconnect, (event, shard) =>
-    log.warn({ shard, code: event.code }, "gateway disconnected"),
+  let shuttingDown: Promise<void> | undefined;
+  let notReady: (error: Error) => void = () => undefined;
+  let stoppedBecause: (why: BotStopped) => void = () => undefined;
+  const stopped = new Promise<BotStopped>((resolve) => (stoppedBecause = resolve));
+
+  // discord.js emits shardDisconnect only for close codes it will not recover from (4004 bad
+  // token, 4010–4014): it will never reconnect, so stop rather than linger deaf and "running".
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    if (closing) return;
+    log.error(
+      { shard, code: event.code },
+      "Discord closed the gateway for good (is DISCORD_TOKEN right, are the intents allowed?); stopping",
+    );
+    notReady(new Error(`Discord closed the gateway with code ${event.code}`)); // no-op once ready
+    void stop({ reason: "gateway-closed", code: event.code });
+  });
+  client.on(Events.ShardError, (error, shard) =>
+    log.warn({ shard, err: loggableError(error) }, "gateway error"),
   );
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "gateway resumed"));
   client.on(Events.Warn, (message) => log.warn({ message }, "discord.js warning"));
   client.on(Events.Error, (error) => log.error({ err: loggableError(error) }, "discord.js error"));
 
   const ready = new Promise<void>((resolve, reject) => {
+    notReady = reject;
     client.once(Events.ClientReady, (c) => {
       log.info({ user: c.user.tag, guilds: c.guilds.cache.size }, "connected to Discord");
       resolve();
@@ -234,16 +271,30 @@ export function startBot(options: BotOptions): Bot {
     client.login(config.token).catch(reject);
   });
 
+  function stop(why: BotStopped): Promise<void> {
+    closing = true;
+    shuttingDown ??= (async () => {
+      const deadline = performance.now() + (options.drainMs ?? 10_000);
+      await sleep(Math.min(options.settleMs ?? 250, options.drainMs ?? 10_000));
+      // Work that starts while draining (a "restarting" notice) is awaited too, not only a snapshot.
+      while (inFlight.size > 0 && performance.now() < deadline)
+        await Promise.race([Promise.allSettled([...inFlight]), sleep(deadline - performance.now())]);
+      await client.destroy();
+      log.info({ unfinished: inFlight.size }, "disconnected from Discord");
+      stoppedBecause(why);
+    })();
+    return shuttingDown;
+  }
+
   return {
     client,
     ready,
-    async shutdown() {
-      closing = true;
-      const drain = Promise.allSettled([...inFlight]);
-      const timeout = new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 10_000).unref());
-      await Promise.race([drain, timeout]);
-      await client.destroy();
-      log.info({ unfinished: inFlight.size }, "disconnected from Discord");
-    },
+    stopped,
+    shutdown: () => stop({ reason: "shutdown" }),
   };
+}
+
+/** A delay that never keeps the process alive on its own. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 }
