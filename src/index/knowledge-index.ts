@@ -306,24 +306,25 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
   return lo;
 }
 
+/** Documents arrive already tokenized and stemmed (space-separated terms): each text is processed once. */
 interface SearchDoc {
   id: number;
   statement: string;
-  people: string;
-  places: string;
-  keywords: string;
-  relation: string;
+  names: string;
 }
 
 /** The one place the MiniSearch options are defined (index and queries must agree). */
 function newSearch(): MiniSearch<SearchDoc> {
+  const queryTerm = (term: string) => (isStopWord(term) || isKanaFunctionWord(term) ? null : stem(term));
   return new MiniSearch<SearchDoc>({
-    fields: ["statement", "people", "places", "keywords", "relation"],
+    fields: ["statement", "names"],
     storeFields: [],
-    tokenize: (text) => words(text),
-    processTerm: (term) => (isStopWord(term) || isKanaFunctionWord(term) ? null : stem(term)),
+    tokenize: (text) => text.split(" "),
+    processTerm: (term) => term || null,
     searchOptions: {
-      boost: { people: 1.5, places: 1.2, relation: 0.3 },
+      tokenize: (text) => words(text),
+      processTerm: queryTerm,
+      boost: { names: 1.5 },
       prefix: (term) => term.length >= 3,
       fuzzy: (term) => (term.length >= 8 ? 2 : term.length >= 5 ? 1 : false),
       combineWith: "OR",
@@ -345,16 +346,15 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
   const surface = new SearchableMap<string>();
   const personWords = new Map<string, Set<string>>();
   const search = newSearch();
-  const relationText = new Map<string, { terms: string[]; text: string }>();
+  const relationTerms = new Map<string, string[]>();
 
   for (const [ordinal, fact] of knowledge.facts.entries()) {
     // The loader guarantees every fact's relation exists.
     const relation = relations.get(fact.relationId)!;
-    let rel = relationText.get(relation.id);
+    let rel = relationTerms.get(relation.id);
     if (!rel) {
-      const text = [relation.title, ...relation.aliases].join(" ; ");
-      rel = { terms: indexTerms(relation.title), text };
-      relationText.set(relation.id, rel);
+      rel = indexTerms(relation.title);
+      relationTerms.set(relation.id, rel);
     }
     const terms = new Map<string, number>();
     const add = (field: Field, ws: readonly string[]) => {
@@ -370,7 +370,7 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
     for (const t of fact.tags) add("tags", words(t.replace(/-/g, " ")));
     for (const ws of keywordWords) add("keywords", ws);
     add("section", words(fact.section));
-    for (const t of new Set(rel.terms)) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS.relation);
+    for (const t of new Set(rel)) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS.relation);
 
     // Countries: the parties, and any the text names (no typo matching: this text is curated).
     const countries = new Set<string>(relation.parties.map((c) => c.code));
@@ -415,11 +415,8 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
       }
     search.add({
       id: ordinal,
-      statement: fact.statement,
-      people: fact.people.join(" ; "),
-      places: fact.places.join(" ; "),
-      keywords: fact.keywords.join(" ; "),
-      relation: rel.text,
+      statement: termsOf(statementWords).join(" "),
+      names: termsOf([...peopleWords.flat(), ...placeWords.flat()]).join(" "),
     });
     yield;
   }

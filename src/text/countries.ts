@@ -102,12 +102,12 @@ export class Gazetteer {
   private readonly phrases = new Map<string, Country>();
   /** Names in scripts without spaces (日本), matched as substrings. */
   private readonly unspaced: Array<[string, Country]> = [];
-  private readonly longestPhrase: number;
+  /** Spaced names by their first word, longest first: (word count, phrase, country). */
+  private readonly byFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [number, string, Country]>>;
   /** Single-word Latin names long enough for typo matching. */
   private readonly singleWords: Array<[string, Country]>;
 
   constructor(entries: Entry[] = buildEntries()) {
-    let longest = 1;
     for (const e of entries) {
       const country = { code: e.code, name: e.name };
       this.byCode.set(e.code, country);
@@ -121,12 +121,19 @@ export class Gazetteer {
         }
         // First writer wins, so a country's own names beat another's translations.
         if (!this.phrases.has(key)) this.phrases.set(key, country);
-        longest = Math.max(longest, key.split(" ").length);
       }
     }
     this.unspaced.sort((a, b) => b[0].length - a[0].length);
     this.singleWords = [...this.phrases].filter(([name]) => /^[a-z]{7,}$/.test(name));
-    this.longestPhrase = Math.min(longest, 6);
+    const byFirst = new Map<string, Array<[number, string, Country]>>();
+    for (const [phrase, country] of this.phrases) {
+      const ws = phrase.split(" ");
+      const list = byFirst.get(ws[0]!) ?? [];
+      list.push([ws.length, phrase, country]);
+      byFirst.set(ws[0]!, list);
+    }
+    for (const list of byFirst.values()) list.sort((a, b) => b[0] - a[0]);
+    this.byFirstWord = byFirst;
   }
 
   /**
@@ -169,14 +176,12 @@ export class Gazetteer {
     const ws = words(text);
     for (let i = 0; i < ws.length;) {
       let matched = 0;
-      for (let n = Math.min(this.longestPhrase, ws.length - i); n >= 1; n--) {
-        const phrase = ws.slice(i, i + n).join(" ");
-        const country = this.phrases.get(phrase);
-        if (country) {
-          if (!found.has(country.code)) found.set(country.code, { country, phrase });
-          matched = n;
-          break;
-        }
+      // Only names that start with this word are tried (longest first): most words start none.
+      for (const [n, phrase, country] of this.byFirstWord.get(ws[i]!) ?? []) {
+        if (i + n > ws.length || (n > 1 && ws.slice(i, i + n).join(" ") !== phrase)) continue;
+        if (!found.has(country.code)) found.set(country.code, { country, phrase });
+        matched = n;
+        break;
       }
       if (!matched && typos) {
         const country = this.fuzzy(ws[i]!);
