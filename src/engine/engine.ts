@@ -12,12 +12,13 @@ import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
 import type { Fact, Relation, Source } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
-import { words } from "../text/normalize.ts";
+import { isStopWord, words } from "../text/normalize.ts";
+import { indexTerms } from "../index/knowledge-index.ts";
 import { intersect } from "./periods.ts";
 import { parseQuestion } from "./question.ts";
 import { postingCandidates, rank, type Scored } from "./rank.ts";
 import { countryScope, namedScope, type Scope } from "./scope.ts";
-import { contentTerms, type QueryTerm } from "./terms.ts";
+import { contentTerms, expansionsOf, type QueryTerm } from "./terms.ts";
 import type { Answer, AnswerKind, Citation } from "./types.ts";
 
 export interface EngineOptions {
@@ -276,10 +277,38 @@ export function explain(index: KnowledgeIndex, raw: string) {
   };
 }
 
-/** Facts matching partly typed text, for autocomplete (prefix on the last word, small typos). */
+/**
+ * Facts matching partly typed text, for autocomplete: the last word counts as a prefix of
+ * any word the facts use ("establ" → established), the others as whole words (typos
+ * allowed). Scored through the inverted index, so it stays fast at any size.
+ */
 export function suggestFacts(index: KnowledgeIndex, partial: string, limit = 25): Fact[] {
-  const text = partial.slice(0, 200);
-  if (!/[\p{L}\p{N}]/u.test(text)) return index.facts.slice(0, limit).map((f) => f.fact);
-  const results = index.search.search(text, { prefix: true, fuzzy: 0.2, combineWith: "OR" });
-  return results.slice(0, limit).map((r) => index.facts[r.id as number]!.fact);
+  const ws = words(partial.slice(0, 200)).filter((w) => !isStopWord(w));
+  if (ws.length === 0) return index.facts.slice(0, limit).map((f) => f.fact);
+  const scores = new Map<number, number>();
+  const add = (term: string, weight: number) => {
+    for (const ordinal of index.postingsOf(term)) scores.set(ordinal, (scores.get(ordinal) ?? 0) + weight);
+  };
+  const n = Math.max(index.facts.length, 1);
+  const idf = (term: string) => Math.log(1 + n / (index.documentFrequency(term) + 0.5));
+  ws.forEach((word, i) => {
+    const last = i === ws.length - 1;
+    const terms = new Map<string, number>();
+    if (last) {
+      let k = 0;
+      for (const [, stemOf] of index.surface.atPrefix(word)) {
+        terms.set(stemOf, Math.max(terms.get(stemOf) ?? 0, 1));
+        if (++k >= 20) break;
+      }
+    }
+    const [term] = indexTerms(word);
+    if (term)
+      for (const [t, quality] of expansionsOf(index, term, word))
+        terms.set(t, Math.max(terms.get(t) ?? 0, quality));
+    for (const [t, quality] of terms) add(t, quality * idf(t));
+  });
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, limit)
+    .map(([ordinal]) => index.facts[ordinal]!.fact);
 }

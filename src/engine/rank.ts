@@ -49,12 +49,14 @@ export function rank(
   const dateWeight = period ? DATE_WEIGHT : 0;
   // One lookup table for the whole question: index term → (query term, quality). Each fact
   // is then read once, whatever the number of expansions.
-  const lookup = new Map<string, Array<[number, number]>>();
+  const lookup = new Map<number, Array<[number, number]>>();
   terms.forEach((t, i) => {
     for (const [e, quality] of t.expansions) {
-      const list = lookup.get(e);
+      const id = index.termId(e);
+      if (id === undefined) continue;
+      const list = lookup.get(id);
       if (list) list.push([i, quality]);
-      else lookup.set(e, [[i, quality]]);
+      else lookup.set(id, [[i, quality]]);
     }
   });
   const best = new Float64Array(terms.length);
@@ -63,9 +65,10 @@ export function rank(
   for (const f of candidates) {
     best.fill(0);
     fieldWeight.fill(0);
-    for (const [e, w] of f.terms) {
-      const hits = lookup.get(e);
+    for (let k = 0; k < f.termIds.length; k++) {
+      const hits = lookup.get(f.termIds[k]!);
       if (!hits) continue;
+      const w = f.termWeights[k]!;
       for (const [i, quality] of hits) {
         // A word found only in the relation's title or the section name (weight < 1)
         // says little about this fact: it covers the question only in part.

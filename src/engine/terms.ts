@@ -76,7 +76,8 @@ function representativeFrequency(
   return df;
 }
 
-function expansionsOf(index: KnowledgeIndex, term: string, word: string): ReadonlyMap<string, number> {
+/** A term's expansions, memoized on the index (which never changes). */
+export function expansionsOf(index: KnowledgeIndex, term: string, word: string): ReadonlyMap<string, number> {
   const key = `${term}\u0000${word}`;
   const cached = index.expansionCache.get(key);
   if (cached) return cached;

@@ -4,13 +4,14 @@
  *
  * Retrieval narrows before it ranks: relations are found by a map lookup on the pair of
  * countries, periods by binary search over facts sorted by date, terms through an
- * inverted index (term → facts). The MiniSearch index serves autocomplete, where prefix
- * search over partly typed words is what it does best.
+ * inverted index (term → facts). The vocabulary — every index term, and every word as
+ * written — lives in MiniSearch's radix tree (SearchableMap), which answers the prefix and
+ * typo look-ups. A full MiniSearch index was measured (README, Benchmark) at 151 MB and
+ * half the build time for 100 000 facts, for nothing the engine does not do already.
  *
  * Building is a generator that yields after every step, so the bot's reload can run it
  * in time slices (buildAsync) and never hold the event loop for more than a few ms.
  */
-import MiniSearch from "minisearch";
 import SearchableMap from "minisearch/SearchableMap";
 import { performance } from "node:perf_hooks";
 import type { Period } from "../knowledge/dates.ts";
@@ -35,8 +36,13 @@ export interface IndexedFact {
   readonly relation: Relation;
   /** Position in `facts` (date order). */
   readonly ordinal: number;
-  /** Index term → sum of the weights of the fields it occurs in. */
-  readonly terms: ReadonlyMap<string, number>;
+  /**
+   * The fact's index terms (ids, see KnowledgeIndex.termId) and, at the same position, the
+   * sum of the weights of the fields each occurs in. Typed arrays: a Map per fact would
+   * triple the index's memory at 100 000 facts.
+   */
+  readonly termIds: Int32Array;
+  readonly termWeights: Float32Array;
   /** Countries this fact involves: its relation's parties and any named in its text. */
   readonly countries: ReadonlySet<string>;
   /** The statement contains a number other than its date (for "how many" questions). */
@@ -75,13 +81,13 @@ const CACHE_LIMIT = 5000;
 /** What the builder produces; the index is a read-only view over it. */
 interface Parts {
   facts: IndexedFact[];
+  termIds: Map<string, number>;
   byRelation: Map<string, IndexedFact[]>;
   byCountry: Map<string, IndexedFact[]>;
   postings: Map<string, Int32Array>;
   vocabulary: SearchableMap<number>;
   surface: SearchableMap<string>;
   personWords: Map<string, Set<string>>;
-  search: MiniSearch<SearchDoc>;
 }
 
 export class KnowledgeIndex {
@@ -100,8 +106,6 @@ export class KnowledgeIndex {
   readonly vocabulary: SearchableMap<number>;
   /** Every folded word as written in the facts → its index term, for typo matching. */
   readonly surface: SearchableMap<string>;
-  /** Full-text index for autocomplete (prefix search over partly typed words). */
-  readonly search: MiniSearch<SearchDoc>;
   /** Words of people's names → the other words of those names ("togo" → "heihachiro"). */
   readonly personWords: ReadonlyMap<string, ReadonlySet<string>>;
   /** Memo of query-term expansions, owned by the engine. */
@@ -111,6 +115,7 @@ export class KnowledgeIndex {
   private readonly longDated: readonly IndexedFact[];
   /** Index term → ordinals of the facts containing it (the inverted index). */
   private readonly postings: ReadonlyMap<string, Int32Array>;
+  private readonly termIds: ReadonlyMap<string, number>;
   private readonly factsByCountry: ReadonlyMap<string, readonly IndexedFact[]>;
   /** Relation titles and aliases as word sequences, by their first word. */
   private readonly aliasesByFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [string[], Relation]>>;
@@ -120,8 +125,8 @@ export class KnowledgeIndex {
     parts: Parts,
   ) {
     this.facts = parts.facts;
-    this.search = parts.search;
     this.postings = parts.postings;
+    this.termIds = parts.termIds;
     this.vocabulary = parts.vocabulary;
     this.surface = parts.surface;
     this.personWords = parts.personWords;
@@ -264,6 +269,11 @@ export class KnowledgeIndex {
     return this.postings.get(term) ?? EMPTY;
   }
 
+  /** The id of an index term (as in IndexedFact.termIds), if any fact has it. */
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+
   /** Number of facts that contain a term. */
   documentFrequency(term: string): number {
     return this.vocabulary.get(term) ?? 0;
@@ -306,32 +316,6 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
   return lo;
 }
 
-/** Documents arrive already tokenized and stemmed (space-separated terms): each text is processed once. */
-interface SearchDoc {
-  id: number;
-  statement: string;
-  names: string;
-}
-
-/** The one place the MiniSearch options are defined (index and queries must agree). */
-function newSearch(): MiniSearch<SearchDoc> {
-  const queryTerm = (term: string) => (isStopWord(term) || isKanaFunctionWord(term) ? null : stem(term));
-  return new MiniSearch<SearchDoc>({
-    fields: ["statement", "names"],
-    storeFields: [],
-    tokenize: (text) => text.split(" "),
-    processTerm: (term) => term || null,
-    searchOptions: {
-      tokenize: (text) => words(text),
-      processTerm: queryTerm,
-      boost: { names: 1.5 },
-      prefix: (term) => term.length >= 3,
-      fuzzy: (term) => (term.length >= 8 ? 2 : term.length >= 5 ? 1 : false),
-      combineWith: "OR",
-    },
-  });
-}
-
 /**
  * Every step of building the index; yields between facts so the caller decides when to
  * pause. The work per fact: tokenize each field once, collect terms with their field
@@ -343,9 +327,11 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
   const byRelation = new Map<string, IndexedFact[]>();
   const byCountry = new Map<string, IndexedFact[]>();
   const lists = new Map<string, number[]>();
-  const surface = new SearchableMap<string>();
+  const termIds = new Map<string, number>();
+  // Plain maps while building; the radix trees are filled once at the end (a radix-tree
+  // look-up per word of every fact was a tenth of the build).
+  const surfaceWords = new Map<string, string>();
   const personWords = new Map<string, Set<string>>();
-  const search = newSearch();
   const relationTerms = new Map<string, string[]>();
 
   for (const [ordinal, fact] of knowledge.facts.entries()) {
@@ -382,11 +368,21 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
     );
     for (const m of named) countries.add(m.country.code);
     const destinations = new Set(destinationsIn(statementWords.join(" "), named));
+    const ids = new Int32Array(terms.size);
+    const weights = new Float32Array(terms.size);
+    let k = 0;
+    for (const [t, w] of terms) {
+      let id = termIds.get(t);
+      if (id === undefined) termIds.set(t, (id = termIds.size));
+      ids[k] = id;
+      weights[k++] = w;
+    }
     const indexed: IndexedFact = {
       fact,
       relation,
       ordinal,
-      terms,
+      termIds: ids,
+      termWeights: weights,
       countries,
       hasNumber: /\d/.test(fact.statement.replace(/\b\d{4}\b/g, "")),
       destinations,
@@ -406,21 +402,22 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
       else byCountry.set(c.code, [indexed]);
     }
     for (const ws of [statementWords, ...peopleWords, ...placeWords, ...keywordWords])
-      for (const w of ws) if (!surface.has(w) && !isStopWord(w)) surface.set(w, stem(w));
+      for (const w of ws) if (!surfaceWords.has(w) && !isStopWord(w)) surfaceWords.set(w, stem(w));
     for (const ws of peopleWords)
       for (const w of ws) {
         const others = personWords.get(w) ?? new Set<string>();
         for (const o of ws) if (o !== w) others.add(o);
         personWords.set(w, others);
       }
-    search.add({
-      id: ordinal,
-      statement: termsOf(statementWords).join(" "),
-      names: termsOf([...peopleWords.flat(), ...placeWords.flat()]).join(" "),
-    });
     yield;
   }
 
+  const surface = new SearchableMap<string>();
+  let m = 0;
+  for (const [w, st] of surfaceWords) {
+    surface.set(w, st);
+    if (++m % 500 === 0) yield;
+  }
   const vocabulary = new SearchableMap<number>();
   const postings = new Map<string, Int32Array>();
   let n = 0;
@@ -429,5 +426,5 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
     postings.set(t, Int32Array.from(list));
     if (++n % 200 === 0) yield;
   }
-  return { facts, byRelation, byCountry, postings, vocabulary, surface, personWords, search };
+  return { facts, termIds, byRelation, byCountry, postings, vocabulary, surface, personWords };
 }

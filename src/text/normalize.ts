@@ -21,6 +21,8 @@ export function sanitize(text: string): string {
 
 /** Lower-cases and folds accents (Tōgō → togo), keeping non-Latin scripts intact. */
 export function fold(text: string): string {
+  // Plain ASCII (most of what is indexed) needs no Unicode normalization.
+  if (/^[\x00-\x5f\x61-\x7f]*$/.test(text)) return text.toLowerCase();
   return (
     text
       // Before NFKD, which turns "´" into a space and a combining accent.

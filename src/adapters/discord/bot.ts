@@ -140,7 +140,16 @@ export function startBot(options: BotOptions): Bot {
     return { id: user.id, name: user.username, isAdmin, guildId: i.guildId ?? null, locale };
   };
 
+  // Gateway events are delivered at least once: a resume can replay events the bot already
+  // handled (@discordjs/ws may resume with a stale sequence after op 9). Handle each id once,
+  // or a user gets two answers (chat) or the second one fails with 40060 (interactions).
+  const firstSight = recentIds(10_000);
+
   client.on(Events.InteractionCreate, (interaction) => {
+    if (!firstSight(interaction.id)) {
+      log.debug({ id: interaction.id }, "interaction replayed by the gateway; ignored");
+      return;
+    }
     if (closing) {
       // Shutting down: say so rather than leave the user with "did not respond".
       if (interaction.isRepliable())
@@ -163,6 +172,10 @@ export function startBot(options: BotOptions): Bot {
 
   client.on(Events.MessageCreate, (message) => {
     if (closing || message.author.bot || !client.user) return;
+    if (!firstSight(message.id)) {
+      log.debug({ id: message.id }, "message replayed by the gateway; ignored");
+      return;
+    }
     track(
       handleMessage(message).catch((error) => log.error({ err: loggableError(error) }, "chat reply failed")),
     );
@@ -236,7 +249,15 @@ export function startBot(options: BotOptions): Bot {
     if (!mentioned && !text.endsWith("?")) return;
     const reply = await dispatcher.chat(text, actorOf(message), { quietWhenUnknown: !mentioned });
     // The question may be deleted before the answer is ready: then post it without the reference.
-    if (reply) await message.reply({ ...messagePayload(reply), failIfNotExists: false });
+    // The question's id as nonce, enforced: when a timed-out POST is retried after Discord did
+    // create the message, Discord returns that message instead of posting the answer twice.
+    if (reply)
+      await message.reply({
+        ...messagePayload(reply),
+        failIfNotExists: false,
+        nonce: message.id,
+        enforceNonce: true,
+      });
   }
 
   let shuttingDown: Promise<void> | undefined;
@@ -291,6 +312,18 @@ export function startBot(options: BotOptions): Bot {
     ready,
     stopped,
     shutdown: () => stop({ reason: "shutdown" }),
+  };
+}
+
+/** Remembers the last `max` ids; `see(id)` is true the first time an id is seen. */
+function recentIds(max: number): (id: string) => boolean {
+  const seen = new Set<string>();
+  return (id) => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    // A Set iterates in insertion order: the first value is the oldest.
+    if (seen.size > max) seen.delete(seen.values().next().value as string);
+    return true;
   };
 }
 
