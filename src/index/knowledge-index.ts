@@ -13,9 +13,9 @@
  * in time slices (buildAsync) and never hold the event loop for more than a few ms.
  */
 import SearchableMap from "minisearch/SearchableMap";
-import { performance } from "node:perf_hooks";
 import type { Period } from "../knowledge/dates.ts";
 import type { Fact, Knowledge, Relation, Source } from "../knowledge/types.ts";
+import { pacer } from "../pace.ts";
 import { destinationsIn, gazetteer } from "../text/countries.ts";
 import { isKanaFunctionWord, isStopWord, stem, words } from "../text/normalize.ts";
 
@@ -81,6 +81,15 @@ const CACHE_LIMIT = 5000;
 /** What the builder produces; the index is a read-only view over it. */
 interface Parts {
   facts: IndexedFact[];
+  byId: Map<string, IndexedFact>;
+  relationById: Map<string, Relation>;
+  relationByPair: Map<string, Relation>;
+  relationsByCountry: Map<string, Relation[]>;
+  aliases: Map<string, Array<readonly [string[], Relation]>>;
+  dated: IndexedFact[];
+  shortDated: IndexedFact[];
+  longDated: IndexedFact[];
+  latestDate: number;
   termIds: Map<string, number>;
   byRelation: Map<string, IndexedFact[]>;
   byCountry: Map<string, IndexedFact[]>;
@@ -124,6 +133,7 @@ export class KnowledgeIndex {
     readonly knowledge: Knowledge,
     parts: Parts,
   ) {
+    // Everything is computed by buildSteps, in slices; the constructor only takes it over.
     this.facts = parts.facts;
     this.postings = parts.postings;
     this.termIds = parts.termIds;
@@ -132,39 +142,16 @@ export class KnowledgeIndex {
     this.personWords = parts.personWords;
     this.byRelation = parts.byRelation;
     this.factsByCountry = parts.byCountry;
-    this.byId = new Map(parts.facts.map((f) => [f.fact.id, f]));
-    this.relationById = new Map(knowledge.relations.map((r) => [r.id, r]));
+    this.byId = parts.byId;
+    this.relationById = parts.relationById;
     this.sourceById = new Map(knowledge.sources.map((s) => [s.id, s]));
-    const byCountry = new Map<string, Relation[]>();
-    const byPair = new Map<string, Relation>();
-    const aliases = new Map<string, Array<readonly [string[], Relation]>>();
-    for (const r of knowledge.relations) {
-      const [a, b] = r.parties;
-      byPair.set(pairKey(a.code, b.code), r);
-      for (const c of [a.code, b.code]) {
-        const list = byCountry.get(c);
-        if (list) list.push(r);
-        else byCountry.set(c, [r]);
-      }
-      for (const name of [r.title, ...r.aliases]) {
-        const ws = words(name);
-        if (ws.length < 2) continue;
-        const list = aliases.get(ws[0]!);
-        if (list) list.push([ws, r]);
-        else aliases.set(ws[0]!, [[ws, r]]);
-      }
-    }
-    this.relationByPair = byPair;
-    this.relationsByCountry = byCountry;
-    this.aliasesByFirstWord = aliases;
-    // Facts are already in date order (the loader sorts them), undated last.
-    this.dated = parts.facts.filter((f) => f.fact.date);
-    this.shortDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min <= SHORT_SPAN_MS);
-    this.longDated = this.dated.filter((f) => f.fact.date!.max - f.fact.date!.min > SHORT_SPAN_MS);
-    const now = Date.now();
-    let latest = -8.64e15;
-    for (const f of this.dated) latest = Math.max(latest, Math.min(f.fact.date!.max, now));
-    this.latestDate = latest;
+    this.relationByPair = parts.relationByPair;
+    this.relationsByCountry = parts.relationsByCountry;
+    this.aliasesByFirstWord = parts.aliases;
+    this.dated = parts.dated;
+    this.shortDated = parts.shortDated;
+    this.longDated = parts.longDated;
+    this.latestDate = parts.latestDate;
   }
 
   /** Builds the index in one go (tests, the CLI, small knowledge). */
@@ -177,15 +164,11 @@ export class KnowledgeIndex {
 
   /** Builds the index in time slices, yielding to the event loop between them (reloads). */
   static async buildAsync(knowledge: Knowledge, options: BuildOptions = {}): Promise<KnowledgeIndex> {
-    const sliceMs = options.sliceMs ?? 8;
+    const pace = pacer(options.sliceMs);
     const steps = buildSteps(knowledge);
-    let sliceStart = performance.now();
     let step = steps.next();
     while (!step.done) {
-      if (performance.now() - sliceStart > sliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      await pace();
       step = steps.next();
     }
     return new KnowledgeIndex(knowledge, step.value);
@@ -322,7 +305,34 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
  * weights, the countries named, the people's names, and the words as written.
  */
 function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
-  const relations = new Map(knowledge.relations.map((r) => [r.id, r]));
+  const relations = new Map<string, Relation>();
+  const relationByPair = new Map<string, Relation>();
+  const relationsByCountry = new Map<string, Relation[]>();
+  const aliases = new Map<string, Array<readonly [string[], Relation]>>();
+  for (const [i, r] of knowledge.relations.entries()) {
+    relations.set(r.id, r);
+    const [a, b] = r.parties;
+    relationByPair.set(pairKey(a.code, b.code), r);
+    for (const c of [a.code, b.code]) {
+      const list = relationsByCountry.get(c);
+      if (list) list.push(r);
+      else relationsByCountry.set(c, [r]);
+    }
+    for (const name of [r.title, ...r.aliases]) {
+      const ws = words(name);
+      if (ws.length < 2) continue;
+      const list = aliases.get(ws[0]!);
+      if (list) list.push([ws, r]);
+      else aliases.set(ws[0]!, [[ws, r]]);
+    }
+    if (i % 100 === 99) yield;
+  }
+  const byId = new Map<string, IndexedFact>();
+  const dated: IndexedFact[] = [];
+  const shortDated: IndexedFact[] = [];
+  const longDated: IndexedFact[] = [];
+  const now = Date.now();
+  let latestDate = -8.64e15;
   const facts: IndexedFact[] = [];
   const byRelation = new Map<string, IndexedFact[]>();
   const byCountry = new Map<string, IndexedFact[]>();
@@ -388,6 +398,13 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
       destinations,
     };
     facts.push(indexed);
+    byId.set(fact.id, indexed);
+    // Facts arrive in date order (the loader sorts them), undated last.
+    if (fact.date) {
+      dated.push(indexed);
+      (fact.date.max - fact.date.min <= SHORT_SPAN_MS ? shortDated : longDated).push(indexed);
+      latestDate = Math.max(latestDate, Math.min(fact.date.max, now));
+    }
     for (const [t] of terms) {
       const list = lists.get(t);
       if (list) list.push(ordinal);
@@ -426,5 +443,23 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
     postings.set(t, Int32Array.from(list));
     if (++n % 200 === 0) yield;
   }
-  return { facts, termIds, byRelation, byCountry, postings, vocabulary, surface, personWords };
+  return {
+    facts,
+    byId,
+    relationById: relations,
+    relationByPair,
+    relationsByCountry,
+    aliases,
+    dated,
+    shortDated,
+    longDated,
+    latestDate,
+    termIds,
+    byRelation,
+    byCountry,
+    postings,
+    vocabulary,
+    surface,
+    personWords,
+  };
 }

@@ -4,6 +4,7 @@
  * decides what to do with the result, so a bad edit can never take the bot down.
  */
 import { createHash } from "node:crypto";
+import { pacer, sortPaced } from "../pace.ts";
 import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
@@ -56,11 +57,13 @@ export async function loadKnowledge(dir: string, displayRoot = "knowledge"): Pro
     problems.push({ file: display(root), message: "no knowledge files (*.yaml) found" });
 
   const parsed: ParsedFile[] = [];
+  const pace = pacer();
   for (const path of paths) {
     const file = await readKnowledgeFile(path, root, display(path), problems);
     if (file) parsed.push(file);
+    await pace();
   }
-  const knowledge = assemble(parsed, problems);
+  const knowledge = await assemble(parsed, problems, pace);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, knowledge };
 }
@@ -325,7 +328,11 @@ function checkDate(
 }
 
 /** Cross-file checks and conversion into Knowledge. */
-function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
+async function assemble(
+  files: ParsedFile[],
+  problems: Problem[],
+  pace: () => Promise<void> | undefined,
+): Promise<Knowledge> {
   const relations: Relation[] = [];
   const facts: Fact[] = [];
   const sources = new Map<string, { source: Source; file: string; line?: number | undefined }>();
@@ -435,10 +442,12 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
         file: display,
         line: factLine,
       });
+      await pace();
     }
   }
 
   for (const ref of pendingSourceRefs) {
+    await pace();
     if (sources.has(ref.sourceId)) continue;
     const hint = closest(ref.sourceId, [...sources.keys()]);
     problems.push({
@@ -449,17 +458,23 @@ function assemble(files: ParsedFile[], problems: Problem[]): Knowledge {
     });
   }
 
-  facts.sort(
+  // Date order, undated last; ids (ASCII slugs) break ties so the order never depends on files.
+  const sorted = await sortPaced(
+    facts,
     (x, y) =>
       (x.date && y.date ? compareDates(x.date, y.date) : x.date ? -1 : y.date ? 1 : 0) ||
-      x.id.localeCompare(y.id),
+      (x.id < y.id ? -1 : x.id > y.id ? 1 : 0),
+    pace,
   );
   const hash = createHash("sha256");
-  for (const f of files) hash.update(f.display).update("\0").update(f.text).update("\0");
+  for (const f of files) {
+    hash.update(f.display).update("\0").update(f.text).update("\0");
+    await pace();
+  }
   return {
     version: hash.digest("hex").slice(0, 12),
     relations,
-    facts,
+    facts: sorted,
     sources: [...sources.values()].map((s) => s.source),
     files: files.map((f) => basename(f.display)),
   };

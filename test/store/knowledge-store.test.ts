@@ -231,14 +231,14 @@ describe("KnowledgeStore.fromIndex and diffFacts", () => {
     expect(other.index).toBe(store.index);
   });
 
-  it("GIVEN two knowledge versions THEN diffFacts lists added, changed and removed ids", () => {
+  it("GIVEN two knowledge versions THEN diffFacts lists added, changed and removed ids", async () => {
     const k = store.index.knowledge;
     const [first, second, ...rest] = k.facts;
     const after = {
       ...k,
       facts: [{ ...first!, statement: "changed" }, ...rest, { ...second!, id: "brand-new" }],
     };
-    expect(diffFacts(k, after)).toEqual({
+    expect(await diffFacts(k, after)).toEqual({
       added: ["brand-new"],
       changed: [first!.id],
       removed: [second!.id],
