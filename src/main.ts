@@ -105,7 +105,21 @@ async function main(): Promise<number> {
     log.flush();
     return 1;
   }
-  return new Promise<number>(() => undefined); // runs until a signal
+  // Runs until a signal (which exits 0 from stop()), or until Discord closes the gateway
+  // for good (bad token, intents refused): then nothing will reconnect, so exit non-zero
+  // and let a supervisor notice.
+  // A pending promise does not keep Node alive once the gateway socket is gone: hold it
+  // open until the bot has finished stopping.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  const why = await bot.stopped;
+  clearInterval(keepAlive);
+  if (why.reason === "gateway-closed") {
+    log.fatal({ code: why.code }, "Discord closed the gateway for good; stopping");
+    store.close();
+    log.flush();
+    return 1;
+  }
+  return 0;
 }
 
 main().then(

@@ -114,7 +114,10 @@ async function readKnowledgeFile(
       if (rel.startsWith("..") || isAbsolute(rel))
         return fail("is a symbolic link to a file outside the knowledge folder; refused");
     }
-    const size = (await stat(path)).size;
+    const info = await stat(path);
+    // A pipe or device would block the read (and every reload queued behind it) forever.
+    if (!info.isFile()) return fail("is not a regular file; refused");
+    const size = info.size;
     if (size > MAX_FILE_BYTES)
       return fail(
         `is ${(size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`,

@@ -8,6 +8,7 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ClientOptions } from "discord.js";
 import { commands as registry } from "../../commands/index.ts";
 import { startBot, type Bot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
@@ -49,6 +50,10 @@ export interface HarnessOptions {
   readonly extraCommands?: readonly Command<CommandData>[];
   readonly deferAfterMs?: number;
   readonly drainMs?: number;
+  /** How long shutdown keeps reading the gateway first (the bot's default is 250 ms; tests need less). */
+  readonly settleMs?: number;
+  /** Client options on top of the fake's (e.g. `rest: { timeout }`); the bot keeps its own API base. */
+  readonly clientOptions?: Partial<ClientOptions>;
   /** Register the commands with the fake first, so options carry their registered types (default true). */
   readonly deploy?: boolean;
 }
@@ -121,9 +126,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       config,
       dispatcher,
       log,
-      clientOptions: { ws },
+      clientOptions: { ...options.clientOptions, ws: { ...options.clientOptions?.ws, ...ws } },
       ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
       drainMs: options.drainMs ?? 2_000,
+      settleMs: options.settleMs ?? 25,
     });
     await withTimeout(bot.ready, 5_000, "the bot to be ready");
     return { fake, bot, config, store, dispatcher, log, logs, knowledgeDir, stop };

@@ -263,8 +263,8 @@ const ALLOWED_CALLBACKS: Record<number, number[]> = {
   4: [8],
   5: [4, 5, 6, 7],
 };
-/** Close codes after which Discord forgets the session (a RESUME would fail). */
-const NON_RESUMABLE = new Set([1000, 1001, 4004, 4007, 4010, 4011, 4012, 4013, 4014]);
+/** Close codes after which Discord forgets the session (a RESUME would fail); 4009 is "session timed out". */
+const NON_RESUMABLE = new Set([1000, 1001, 4004, 4007, 4009, 4010, 4011, 4012, 4013, 4014]);
 /** View channel, send, embed, attach, history, reactions, external emoji, app commands, thread messages. */
 const EVERYONE_PERMISSIONS = [6, 10, 11, 14, 15, 16, 18, 31, 38]
   .reduce((bits, bit) => bits | (1n << BigInt(bit)), 0n)
@@ -617,6 +617,8 @@ export class FakeDiscord {
   private readonly users = new Map<string, FakeUser>();
   private readonly messagesById = new Map<string, FakeMessage>();
   private readonly dmChannels = new Map<string, string>();
+  /** Nonces of messages created with `enforce_nonce`, to their message ids (Discord keeps them a few minutes). */
+  private readonly nonces = new Map<string, string>();
   private readonly interactions = new Map<string, InteractionRecord>();
   private readonly commands = new Map<string, JsonObject[]>();
   private readonly faults: Array<RestFault & { left: number }> = [];
@@ -1781,6 +1783,14 @@ export class FakeDiscord {
         },
       ]);
     }
+    // With enforce_nonce, a nonce already used by this author returns that message instead of a new one.
+    const nonce = body["nonce"];
+    const nonceKey =
+      body["enforce_nonce"] === true && (typeof nonce === "string" || typeof nonce === "number")
+        ? String(nonce)
+        : undefined;
+    const earlier = nonceKey === undefined ? undefined : this.message(this.nonces.get(nonceKey) ?? "");
+    if (earlier) return { status: 200, body: earlier };
     const pingsAuthor = referenced && asObject(body["allowed_mentions"])["replied_user"] !== false;
     const message = this.createMessage(channelId, this.botUser, body, {
       attachments: req.files.map((filename) => ({
@@ -1792,6 +1802,7 @@ export class FakeDiscord {
       mentions: pingsAuthor ? [referenced.author] : [],
       ...(referenced ? this.replyFields(referenced) : {}),
     });
+    if (nonceKey !== undefined) this.nonces.set(nonceKey, message.id);
     this.echo("MESSAGE_CREATE", message);
     return { status: 200, body: message };
   }
@@ -1810,6 +1821,22 @@ export class FakeDiscord {
   }
 
   // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Drops what the fake has recorded so far (requests, dispatches, messages, nonces, answered
+   * interactions), so a long load run measures the bot's memory rather than the fake's
+   * history. Interactions not yet answered are kept; an edit or follow-up to a forgotten one
+   * gets 404 like an expired one. Not while a test waits on messages (`reply`, `waitForMessage`).
+   */
+  forgetHistory(): void {
+    this.requests.length = 0;
+    this.unhandledRequests.length = 0;
+    this.dispatches.length = 0;
+    this.messages.length = 0;
+    this.messagesById.clear();
+    this.nonces.clear();
+    for (const [token, record] of this.interactions) if (record.answered) this.interactions.delete(token);
+  }
 
   /** Closes every socket and both servers, and cancels pending waits, so the test process can exit. */
   async stop(): Promise<void> {
