@@ -90,7 +90,8 @@ async function listFiles(
     if (entry.name.startsWith(".") || entry.name.endsWith("~")) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await listFiles(path, root, problems, display)));
-    else if (KNOWLEDGE_FILE.test(entry.name) && (entry.isFile() || entry.isSymbolicLink())) out.push(path);
+    // Anything else named *.yaml (a pipe, a socket) is listed so it is refused by name, not skipped.
+    else if (KNOWLEDGE_FILE.test(entry.name)) out.push(path);
   }
   return out;
 }

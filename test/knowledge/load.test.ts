@@ -394,3 +394,14 @@ describe("loadKnowledge — files that are not knowledge", () => {
     ]);
   });
 });
+
+describe("loadKnowledge — files that are not files", () => {
+  it("GIVEN a named pipe called *.yaml THEN it is refused at once instead of blocking the reload forever", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = await tempDir();
+    await cp(fixture("valid"), dir, { recursive: true });
+    const made = spawnSync("mkfifo", [join(dir, "pipe.yaml")]);
+    if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
+    expect(problemsOf(await loadKnowledge(dir))).toEqual(["knowledge/pipe.yaml: is not a regular file; refused"]);
+  });
+});
