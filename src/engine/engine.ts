@@ -66,9 +66,8 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
     for (const w of words(anchor.phrase)) anchorWords.add(w);
   }
 
-  // 3. Content terms. Native-script names of the relation carry no content words; Latin
-  //    ones ("…relations") do.
-  const aliasWords = new Set([...(named?.words ?? [])].filter((w) => !/^[a-z]+$/.test(w)));
+  // 3. Content terms; the words that named the relation are its name, not the question.
+  const aliasWords = named?.words ?? new Set<string>();
   const terms = contentTerms(index, q, anchorWords, aliasWords);
   const confidenceTerms = terms.filter((t) => !t.rankOnly);
 

@@ -34,10 +34,10 @@ const ASKS_FOR_PERSON = new RegExp(
 );
 
 const INTENTS: Array<[Intent, RegExp]> = [
-  ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b/],
+  ["how-many", /\bhow (?:many|much)\b|\bnumber of\b|\bhow large\b|いくつ|何人|何個|どのくらい/],
   [
     "when",
-    /\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/,
+    /いつ|何年|\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b/,
   ],
   ["why", /なぜ|どうして|\bwhy\b|\bwhat (?:caused|was the reason)\b|\breason\b/],
   ["who", /\bwho(?:m|se)?\b|誰|だれ/],

@@ -47,6 +47,7 @@ const GROUPS: string[][] = [
   ["artifact", "artefact", "antiquity", "relic", "object", "treasure"],
   ["religion", "faith", "belief"],
   ["spread", "reach", "arrive", "enter", "introduce", "transmit"],
+  ["arrive", "arrival", "come", "land", "reach"],
   ["similar", "similarity", "common", "share", "shared", "alike"],
   ["country", "nation", "state"],
   ["money", "fund", "funds", "cash", "donation"],

@@ -176,8 +176,21 @@ function assertRealDay(text: string): void {
   }
 }
 
+// Knowledge repeats dates a lot (every fact of 1931 has "1931"), and the EDTF grammar is
+// costly to run: parsed dates are immutable, so each distinct string is parsed once.
+const PARSED = new Map<string, HistoricalDate>();
+
 /** Parses an EDTF string; throws DateError with a reason a curator can act on. */
 export function parseDate(input: string): HistoricalDate {
+  const cached = PARSED.get(input);
+  if (cached) return cached;
+  const parsed = Object.freeze(parseUncached(input));
+  if (PARSED.size >= 100_000) PARSED.clear();
+  PARSED.set(input, parsed);
+  return parsed;
+}
+
+function parseUncached(input: string): HistoricalDate {
   const text = input.trim();
   if (!text) throw new DateError("the date is empty");
   if (/\bBCE?\b|\bAD\b|\bCE\b/i.test(text)) {

@@ -92,7 +92,26 @@ export function isKanaFunctionWord(word: string): boolean {
 }
 
 /** Reduces a folded word to the form stored in the index (Porter stem for Latin words). */
+// Irregular past forms Porter cannot reduce ("broke" must meet "break", "came" "come").
+const IRREGULAR: Record<string, string> = Object.fromEntries(
+  (
+    "broke:break broken:break came:come went:go gone:go began:begin begun:begin took:take taken:take gave:give " +
+    "given:give won:win met:meet sent:send held:hold left:leave made:make led:lead sold:sell bought:buy " +
+    "fought:fight saw:see seen:see wrote:write written:write spoke:speak spoken:speak became:become " +
+    "brought:bring built:build fell:fall fallen:fall kept:keep lost:lose paid:pay said:say stood:stand " +
+    "taught:teach thought:think told:tell chose:choose chosen:choose drove:drive driven:drive grew:grow " +
+    "grown:grow knew:know known:know rose:rise risen:rise ran:run sought:seek struck:strike swore:swear " +
+    "sworn:swear fled:flee hid:hide hidden:hide froze:freeze frozen:freeze forgave:forgive shook:shake " +
+    "withdrew:withdraw withdrawn:withdraw undertook:undertake overthrew:overthrow overthrown:overthrow " +
+    "died:die dying:die"
+  )
+    .split(" ")
+    .map((pair) => pair.split(":") as [string, string]),
+);
+
 export function stem(word: string): string {
+  const base = IRREGULAR[word];
+  if (base) return stem(base);
   if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   // Words repeat a lot (indexing 100 000 facts stems millions of them): remember, bounded.
   let stemmed = STEMS.get(word);

@@ -166,7 +166,7 @@ export function benchCountries(count = 120, seed = "kizuna-bench"): BenchCountry
     demonym: c.demonym,
     capital: c.capital,
     people: Array.from({ length: 60 }, () => `${rng.pick(given)} ${names.make(2, 4)}`),
-    cities: Array.from({ length: 10 }, () => names.make(2, 3)),
+    cities: Array.from({ length: 40 }, () => names.make(2, 3)),
   }));
 }
 
@@ -604,7 +604,8 @@ export function sortFacts(facts: Fact[]): Fact[] {
   );
 }
 
-const KNOWLEDGE_DIR = fileURLToPath(new URL("../../knowledge", import.meta.url));
+/** The repository's knowledge folder (the real Afghanistan–Japan file). */
+export const KNOWLEDGE_DIR = fileURLToPath(new URL("../../knowledge", import.meta.url));
 
 /** The real knowledge folder, loaded as the bot loads it. */
 export async function loadRealKnowledge(dir = KNOWLEDGE_DIR): Promise<Knowledge> {
