@@ -25,6 +25,8 @@
  *          hottest functions and writes .cpuprofile files to the OS temp folder)
  *          --full  (also time the synchronous build above 20 000 facts; see SINGLE_BUILD_ABOVE)
  *          --no-files  (skip the file reload)  --no-e2e  (skip /ask end to end)
+ *          --no-load  (skip the load test: a burst of 1 000 /ask from 100 users, then a
+ *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -48,6 +50,7 @@ import {
   type DiscordEndToEndResult,
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
+import { runLoadBenchmark } from "./load.ts";
 import {
   benchCountries,
   generateKnowledge,
@@ -80,6 +83,8 @@ export interface BenchOptions {
   readonly baselineBudgetMs: number;
   /** Time the synchronous build at every size, even where one build takes minutes. */
   readonly full: boolean;
+  /** Run the load test (burst + sustained rate with a reload) after the sizes. */
+  readonly load: boolean;
   /** Largest size whose knowledge is written to files and reloaded from them (0: none). */
   readonly fileReloadMax: number;
   /** Run /ask end to end through the fake Discord (at DISCORD_E2E_SIZE). */
@@ -109,6 +114,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let full = false;
   let files = true;
   let e2e = true;
+  let load = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -125,6 +131,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--full") full = true;
     else if (arg === "--no-files") files = false;
     else if (arg === "--no-e2e") e2e = false;
+    else if (arg === "--no-load") load = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -132,7 +139,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -151,6 +158,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     full,
     fileReloadMax: files ? (quick ? QUICK_FILE_RELOAD_MAX : Infinity) : 0,
     e2e,
+    load,
   };
 }
 
@@ -1028,6 +1036,15 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const { machine: m, sizes, runs } = await runBench(options);
+  // The load test runs on the real knowledge through the fake Discord, after the sizes.
+  const load = options.load
+    ? await runLoadBenchmark({
+        burst: 1000,
+        users: 100,
+        sustainSeconds: options.quick ? 10 : 60,
+        ratePerSecond: 50,
+      })
+    : undefined;
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1039,6 +1056,7 @@ async function main(): Promise<void> {
         {
           machine: { ...m, total_s: round(totalS, 1) },
           sizes,
+          ...(load ? { load } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1048,6 +1066,10 @@ async function main(): Promise<void> {
   } else {
     console.log("");
     console.log(report(runs, options));
+    if (load) {
+      console.log("\nLoad (real knowledge, real bot, local fake Discord; latency = dispatch → callback):");
+      for (const [key, value] of Object.entries(load)) console.log(`  ${key.padEnd(28)} ${value}`);
+    }
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }
