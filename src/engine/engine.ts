@@ -257,25 +257,6 @@ export function citationNumber(citations: readonly Citation[], fact: Fact): numb
   return citations.find((c) => c.source.id === fact.sourceId && c.section === fact.section)?.n;
 }
 
-/** Ranking details for one question (diagnostics for tuning). */
-export function explain(index: KnowledgeIndex, raw: string) {
-  const q = parseQuestion(raw, { personWords: index.personWords });
-  const terms = contentTerms(index, q, new Set());
-  const ranked = rank(index, index.facts, terms, q, q.period).slice(0, 5);
-  return {
-    terms: terms.map((t) => ({
-      term: t.term,
-      weight: +t.weight.toFixed(2),
-      expansions: [...t.expansions].slice(0, 6),
-    })),
-    top: ranked.map((s) => ({
-      id: s.f.fact.id,
-      coverage: +s.coverage.toFixed(2),
-      score: +s.score.toFixed(2),
-    })),
-  };
-}
-
 /**
  * Facts matching partly typed text, for autocomplete: the last word counts as a prefix of
  * any word the facts use ("establ" → established), the others as whole words (typos

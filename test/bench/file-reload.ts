@@ -22,8 +22,6 @@ import os from "node:os";
 import { join } from "node:path";
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
 import type { Knowledge } from "../../src/knowledge/types.ts";
 import { KnowledgeStore, type ReloadResult } from "../../src/store/knowledge-store.ts";
 import { extraFactYaml, factsDigest, writeKnowledgeFiles } from "./knowledge-files.ts";
@@ -35,6 +33,7 @@ import {
   topFunctions,
   type HotFunction,
 } from "./profile.ts";
+import { findGc } from "./runtime.ts";
 
 const MB = 1024 * 1024;
 const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
@@ -180,18 +179,6 @@ function runChild(args: ChildArgs): Promise<ChildResult> {
 
 // ---------------------------------------------------------------------------------------
 // The child
-
-function findGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function collect(gc: (() => void) | undefined): NodeJS.MemoryUsage {
   gc?.();

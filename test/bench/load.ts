@@ -15,13 +15,9 @@
  * Run alone: `npx tsx test/bench/load.ts [--quick] [--json]` (quick: 10 s sustained). Heap
  * figures are taken after a full GC (enabled at run time when Node runs without --expose-gc).
  */
-import { realpathSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
 import { startBotHarness, type BotHarness } from "../support/bot-harness.ts";
 import type { FakeDiscord } from "../support/fake-discord.ts";
 import {
@@ -32,6 +28,7 @@ import {
   QUESTIONS,
   userId,
 } from "../reliability/support.ts";
+import { findGc, isMainModule } from "./runtime.ts";
 
 export interface LoadBenchmarkOptions {
   /** Interactions dispatched at once in the burst. */
@@ -109,18 +106,6 @@ function round(n: number, digits = 1): number {
   return Math.round(n * f) / f;
 }
 
-/** global.gc when Node runs with --expose-gc, else enabled at run time (a V8 flag + a fresh context). */
-function findGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const gc = findGc();
 
 function memory(): { heap: number; rss: number } {
@@ -268,16 +253,7 @@ async function main(): Promise<void> {
   }
 }
 
-const invokedDirectly = (() => {
-  try {
-    return (
-      process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-    );
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) {
+if (isMainModule(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

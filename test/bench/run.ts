@@ -30,13 +30,10 @@
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
-import { realpathSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
 import MiniSearch from "minisearch";
 import { answerQuestion } from "../../src/engine/engine.ts";
 import type { Answer } from "../../src/engine/types.ts";
@@ -63,6 +60,7 @@ import {
   type QuestionKind,
 } from "./generate.ts";
 import { hotFunctions, profileStart, profileStop, type HotFunction } from "./profile.ts";
+import { findGc, isMainModule } from "./runtime.ts";
 
 export { hotFunctions, type HotFunction } from "./profile.ts";
 export type { DiscordEndToEndContext, DiscordEndToEndResult } from "./discord-e2e.ts";
@@ -165,18 +163,6 @@ function parseArgs(argv: readonly string[]): BenchOptions {
 // ---------------------------------------------------------------------------------------
 // Measuring helpers
 
-/** global.gc when Node runs with --expose-gc, else enabled at run time (a V8 flag + a fresh context). */
-function findGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as unknown;
-    return typeof gc === "function" ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 const gc = findGc();
 
 function collect(): void {
@@ -1074,16 +1060,7 @@ async function main(): Promise<void> {
   }
 }
 
-const invokedDirectly = (() => {
-  try {
-    return (
-      process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href
-    );
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) {
+if (isMainModule(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

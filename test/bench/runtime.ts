@@ -1,0 +1,27 @@
+/** Small process helpers the bench scripts share. */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+/** global.gc when Node runs with --expose-gc, else enabled at run time (a V8 flag + a fresh context). */
+export function findGc(): (() => void) | undefined {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as unknown;
+    return typeof gc === "function" ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the module at `moduleUrl` is the script Node was started with (not an import). */
+export function isMainModule(moduleUrl: string): boolean {
+  try {
+    return process.argv[1] !== undefined && moduleUrl === pathToFileURL(realpathSync(process.argv[1])).href;
+  } catch {
+    return false;
+  }
+}
