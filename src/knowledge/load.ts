@@ -26,14 +26,35 @@ export type LoadResult =
 
 interface ParsedFile {
   display: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
+  /**
+   * Lines of the YAML nodes the cross-file checks may point at ("facts.3.date"), taken out of
+   * the parsed document so that neither it nor the file's text outlives the file's own checks
+   * (with thousands of files, those documents were most of a reload's peak memory).
+   */
+  lines: ReadonlyMap<string, number>;
   data: {
     relation: FileInput["relation"];
     sources: FileInput["sources"];
     facts: Array<{ index: number; fact: FactInput }>;
   };
-  text: string;
+  /** sha256 of the file's path and text, for the knowledge version. */
+  digest: string;
+}
+
+/** The YAML paths the cross-file checks name, with their lines. */
+function linesFor(doc: Document.Parsed, lines: LineCounter, data: ParsedFile["data"]): Map<string, number> {
+  const out = new Map<string, number>();
+  const put = (path: PropertyKey[]) => {
+    const line = lineOf(doc, lines, path);
+    if (line !== undefined) out.set(path.join("."), line);
+  };
+  put(["relation", "id"]);
+  put(["relation", "parties"]);
+  data.relation.parties.forEach((_, i) => put(["relation", "parties", i]));
+  data.sources.forEach((_, i) => put(["sources", i, "id"]));
+  for (const { index } of data.facts)
+    for (const field of [[], ["id"], ["date"], ["when"], ["source"]]) put(["facts", index, ...field]);
+  return out;
 }
 
 /** Loads and validates all `*.yaml` files under `dir` (recursively). */
@@ -181,12 +202,12 @@ async function readKnowledgeFile(
     }
     return undefined;
   }
+  const data = { relation: shape.data.relation, sources: shape.data.sources, facts };
   return {
     display: shown,
-    doc,
-    lines,
-    data: { relation: shape.data.relation, sources: shape.data.sources, facts },
-    text,
+    lines: linesFor(doc, lines, data),
+    data,
+    digest: createHash("sha256").update(shown).update("\0").update(text).digest("hex"),
   };
 }
 
@@ -332,6 +353,14 @@ function checkDate(
 }
 
 /** Cross-file checks and conversion into Knowledge. */
+/**
+ * A copy of a string that does not keep the file it was read from in memory (V8 keeps the
+ * whole source text alive behind a substring), for text unique to one fact.
+ */
+function fresh(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
 async function assemble(
   files: ParsedFile[],
   problems: Problem[],
@@ -343,6 +372,13 @@ async function assemble(
   const factOwners = new Map<string, string>();
   const relationOwners = new Map<string, string>();
   const pairOwners = new Map<string, string>();
+  // Names, tags, sections and sources repeat across facts: one shared copy each.
+  const pool = new Map<string, string>();
+  const intern = (text: string): string => {
+    let shared = pool.get(text);
+    if (shared === undefined) pool.set(text, (shared = fresh(text)));
+    return shared;
+  };
   const pendingSourceRefs: Array<{
     sourceId: string;
     file: string;
@@ -352,7 +388,7 @@ async function assemble(
 
   for (const f of files) {
     const { data, display } = f;
-    const line = (path: PropertyKey[]) => lineOf(f.doc, f.lines, path);
+    const line = (path: PropertyKey[]) => f.lines.get(path.join("."));
     for (const [i, s] of data.sources.entries()) {
       const prior = sources.get(s.id);
       if (prior && JSON.stringify(prior.source) !== JSON.stringify(s)) {
@@ -431,18 +467,18 @@ async function assemble(
         factId: fact.id,
       });
       facts.push({
-        id: fact.id,
+        id: fresh(fact.id),
         relationId: r.id,
         date,
-        when: fact.when,
-        statement: fact.statement,
-        people: fact.people,
-        places: fact.places,
-        tags: fact.tags,
-        keywords: fact.keywords,
-        sourceId: fact.source,
-        section: fact.section,
-        quote: fact.quote,
+        when: fact.when === undefined ? undefined : intern(fact.when),
+        statement: fresh(fact.statement),
+        people: fact.people.map(intern),
+        places: fact.places.map(intern),
+        tags: fact.tags.map(intern),
+        keywords: fact.keywords.map(intern),
+        sourceId: intern(fact.source),
+        section: intern(fact.section),
+        quote: fact.quote === undefined ? undefined : fresh(fact.quote),
         file: display,
         line: factLine,
       });
@@ -472,7 +508,7 @@ async function assemble(
   );
   const hash = createHash("sha256");
   for (const f of files) {
-    hash.update(f.display).update("\0").update(f.text).update("\0");
+    hash.update(f.digest);
     await pace();
   }
   return {
