@@ -5,7 +5,7 @@
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import { indexTerms } from "../index/knowledge-index.ts";
 import { gazetteer } from "../text/countries.ts";
-import { editDistance, words } from "../text/normalize.ts";
+import { editDistance, LONG_STOP_WORDS, words } from "../text/normalize.ts";
 import type { ParsedQuestion } from "./question.ts";
 import { synonymsOf } from "./synonyms.ts";
 
@@ -18,6 +18,8 @@ const FRAME_WORDS = new Set(
     "fact facts bot kizuna country countries nation nations both two other each one make made take took get got"
   ).split(" "),
 );
+
+const LONG_FRAME_WORDS = [...FRAME_WORDS].filter((w) => w.length >= 5);
 
 export interface QueryTerm {
   /** The word as the question wrote it, folded. */
@@ -47,6 +49,7 @@ export function contentTerms(
   const out: QueryTerm[] = [];
   for (const word of words(q.residual)) {
     if (FRAME_WORDS.has(word) || skip.has(word) || gazetteer().resolve(word, { codes: false })) continue;
+    if (isMisspelledFrameWord(index, word)) continue;
     const [term] = indexTerms(word);
     if (!term || seen.has(term)) continue;
     seen.add(term);
@@ -57,6 +60,17 @@ export function contentTerms(
     out.push({ word, term, expansions, weight, rankOnly: rankOnlyWords.has(word) });
   }
   return out;
+}
+
+/**
+ * "what happend in 1969": a word the facts never use that is one typo from a stop or frame
+ * word is that word, not content the knowledge lacks (which would weigh the most).
+ */
+function isMisspelledFrameWord(index: KnowledgeIndex, word: string): boolean {
+  if (word.length < 5 || index.surface.has(word)) return false;
+  for (const frame of [...LONG_STOP_WORDS, ...LONG_FRAME_WORDS])
+    if (Math.abs(frame.length - word.length) <= 1 && editDistance(frame, word, 1) <= 1) return true;
+  return false;
 }
 
 /** The term's own document frequency, or that of its best stand-in when it is not indexed. */

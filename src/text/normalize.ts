@@ -54,6 +54,9 @@ export function isStopWord(term: string): boolean {
   return STOP_WORDS.has(term);
 }
 
+/** Long stop words, for telling a misspelled one ("happend") from a content word. */
+export const LONG_STOP_WORDS: readonly string[] = [...STOP_WORDS].filter((w) => w.length >= 5);
+
 // Scripts written without spaces need a dictionary-based segmenter; ICU's Japanese model
 // also covers Chinese ideographs.
 const CJK_WORDS = new Intl.Segmenter("ja", { granularity: "word" });

@@ -50,6 +50,10 @@ describe("answerQuestion — periods", () => {
     ]);
   });
 
+  it("GIVEN a misspelled question word THEN it is still a question word, not unknown content", () => {
+    expect(ids("what happend in 1908")).toEqual(["bj-1908-kasato-maru"]);
+  });
+
   it("GIVEN a period with no facts THEN it says so and offers the facts nearest in time", () => {
     const a = answerQuestion(index, "What happened between Brazil and Japan in 1960?");
     expect(a).toMatchObject({ answered: false, kind: "unknown" });
