@@ -35,14 +35,19 @@ interface ParsedFile {
   data: {
     relation: FileInput["relation"];
     sources: FileInput["sources"];
-    facts: Array<{ index: number; fact: FactInput }>;
+    /** The file's valid facts, built, with their position in the file's list. */
+    facts: Array<{ index: number; fact: Fact }>;
   };
   /** sha256 of the file's path and text, for the knowledge version. */
   digest: string;
 }
 
 /** The YAML paths the cross-file checks name, with their lines. */
-function linesFor(doc: Document.Parsed, lines: LineCounter, data: ParsedFile["data"]): Map<string, number> {
+function linesFor(
+  doc: Document.Parsed,
+  lines: LineCounter,
+  data: { relation: FileInput["relation"]; sources: FileInput["sources"]; facts: Array<{ index: number }> },
+): Map<string, number> {
   const out = new Map<string, number>();
   const put = (path: PropertyKey[]) => {
     const line = lineOf(doc, lines, path);
@@ -53,12 +58,30 @@ function linesFor(doc: Document.Parsed, lines: LineCounter, data: ParsedFile["da
   data.relation.parties.forEach((_, i) => put(["relation", "parties", i]));
   data.sources.forEach((_, i) => put(["sources", i, "id"]));
   for (const { index } of data.facts)
-    for (const field of [[], ["id"], ["date"], ["when"], ["source"]]) put(["facts", index, ...field]);
+    for (const field of [[], ["id"], ["source"]]) put(["facts", index, ...field]);
   return out;
 }
 
+/**
+ * What a store keeps between loads: files unchanged since (same size, times and inode) are
+ * not read again — one edited file out of thousands must not cost a full parse — and strings
+ * that repeat across facts are shared.
+ */
+export interface LoadCache {
+  readonly files: Map<string, { readonly key: string; readonly parsed: ParsedFile }>;
+  readonly strings: Map<string, string>;
+}
+
+export function newLoadCache(): LoadCache {
+  return { files: new Map(), strings: new Map() };
+}
+
 /** Loads and validates all `*.yaml` files under `dir` (recursively). */
-export async function loadKnowledge(dir: string, displayRoot = "knowledge"): Promise<LoadResult> {
+export async function loadKnowledge(
+  dir: string,
+  displayRoot = "knowledge",
+  cache: LoadCache = newLoadCache(),
+): Promise<LoadResult> {
   const problems: Problem[] = [];
   const display = (path: string) => join(displayRoot, relative(dir, path)).split(sep).join("/");
 
@@ -79,13 +102,46 @@ export async function loadKnowledge(dir: string, displayRoot = "knowledge"): Pro
 
   const parsed: ParsedFile[] = [];
   const pace = pacer();
+  // Strings of facts long deleted would pile up over many reloads; start afresh now and then.
+  if (cache.strings.size > 500_000) cache.strings.clear();
+  const intern = (text: string): string => {
+    let shared = cache.strings.get(text);
+    if (shared === undefined) cache.strings.set(text, (shared = fresh(text)));
+    return shared;
+  };
   for (const path of paths) {
-    const file = await readKnowledgeFile(path, root, display(path), problems);
+    const key = await fileKey(path);
+    const hit = key === undefined ? undefined : cache.files.get(path);
+    if (hit && hit.key === key && hit.parsed.display === display(path)) {
+      parsed.push(hit.parsed);
+      continue;
+    }
+    const before = problems.length;
+    const file = await readKnowledgeFile(path, root, display(path), problems, intern);
     if (file) parsed.push(file);
+    // Only a file without problems of its own is remembered: its problems must be reported again.
+    if (file && key !== undefined && problems.length === before) cache.files.set(path, { key, parsed: file });
+    else cache.files.delete(path);
     await pace();
   }
+  const listed = new Set(paths);
+  for (const path of cache.files.keys()) if (!listed.has(path)) cache.files.delete(path);
   const knowledge = await assemble(parsed, problems, pace);
-  if (problems.length > 0) return { ok: false, problems };
+  // Reported file by file, top to bottom, as an editor would walk them.
+  const order = new Map(paths.map((p, i) => [display(p), i]));
+  if (problems.length > 0)
+    return {
+      ok: false,
+      problems: problems
+        .map((p, i) => ({ p, i }))
+        .sort(
+          (a, b) =>
+            (order.get(a.p.file) ?? -1) - (order.get(b.p.file) ?? -1) ||
+            (a.p.line ?? 0) - (b.p.line ?? 0) ||
+            a.i - b.i,
+        )
+        .map(({ p }) => p),
+    };
   return { ok: true, knowledge };
 }
 
@@ -117,11 +173,23 @@ async function listFiles(
   return out;
 }
 
+/** Identity of a regular file's current content, or undefined (symlinks are always read again). */
+async function fileKey(path: string): Promise<string | undefined> {
+  try {
+    const info = await lstat(path);
+    if (!info.isFile()) return undefined;
+    return `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
 async function readKnowledgeFile(
   path: string,
   root: string,
   shown: string,
   problems: Problem[],
+  intern: (text: string) => string,
 ): Promise<ParsedFile | undefined> {
   const fail = (message: string, line?: number) => {
     problems.push({ file: shown, line, message });
@@ -202,12 +270,48 @@ async function readKnowledgeFile(
     }
     return undefined;
   }
-  const data = { relation: shape.data.relation, sources: shape.data.sources, facts };
+  // Each fact is built here, from this file alone (its date included), so an unchanged file
+  // can be reused whole by the next reload.
+  const built: Array<{ index: number; fact: Fact }> = [];
+  for (const { index, fact } of facts) {
+    const at = (path: PropertyKey[]) => lineOf(doc, lines, ["facts", index, ...path]);
+    const { date, problem } = checkDate(fact, at, shown);
+    if (problem) problems.push(problem);
+    built.push({ index, fact: buildFact(fact, date, shape.data.relation.id, shown, at([]) ?? 0, intern) });
+  }
+  const data = { relation: shape.data.relation, sources: shape.data.sources, facts: built };
   return {
     display: shown,
     lines: linesFor(doc, lines, data),
     data,
     digest: createHash("sha256").update(shown).update("\0").update(text).digest("hex"),
+  };
+}
+
+/** A fact as the rest of the program sees it, its strings out of the file's text. */
+function buildFact(
+  fact: FactInput,
+  date: HistoricalDate | null,
+  relationId: string,
+  file: string,
+  line: number,
+  intern: (text: string) => string,
+): Fact {
+  return {
+    id: fresh(fact.id),
+    relationId: intern(relationId),
+    date,
+    when: fact.when === undefined ? undefined : intern(fact.when),
+    statement: fresh(fact.statement),
+    people: fact.people.map(intern),
+    places: fact.places.map(intern),
+    tags: fact.tags.map(intern),
+    keywords: fact.keywords.map(intern),
+    sourceId: intern(fact.source),
+    section: intern(fact.section),
+    quote: fact.quote === undefined ? undefined : fresh(fact.quote),
+    file,
+    line,
   };
 }
 
@@ -372,13 +476,6 @@ async function assemble(
   const factOwners = new Map<string, string>();
   const relationOwners = new Map<string, string>();
   const pairOwners = new Map<string, string>();
-  // Names, tags, sections and sources repeat across facts: one shared copy each.
-  const pool = new Map<string, string>();
-  const intern = (text: string): string => {
-    let shared = pool.get(text);
-    if (shared === undefined) pool.set(text, (shared = fresh(text)));
-    return shared;
-  };
   const pendingSourceRefs: Array<{
     sourceId: string;
     file: string;
@@ -447,7 +544,7 @@ async function assemble(
     }
 
     for (const { index: i, fact } of data.facts) {
-      const factLine = line(["facts", i]) ?? 0;
+      const factLine = fact.line;
       const prior = factOwners.get(fact.id);
       if (prior)
         problems.push({
@@ -458,30 +555,13 @@ async function assemble(
         });
       else factOwners.set(fact.id, `${display}:${line(["facts", i, "id"]) ?? factLine}`);
 
-      const { date, problem } = checkDate(fact, (path) => line(["facts", i, ...path]), display);
-      if (problem) problems.push(problem);
       pendingSourceRefs.push({
-        sourceId: fact.source,
+        sourceId: fact.sourceId,
         file: display,
         line: line(["facts", i, "source"]),
         factId: fact.id,
       });
-      facts.push({
-        id: fresh(fact.id),
-        relationId: r.id,
-        date,
-        when: fact.when === undefined ? undefined : intern(fact.when),
-        statement: fresh(fact.statement),
-        people: fact.people.map(intern),
-        places: fact.places.map(intern),
-        tags: fact.tags.map(intern),
-        keywords: fact.keywords.map(intern),
-        sourceId: intern(fact.source),
-        section: intern(fact.section),
-        quote: fact.quote === undefined ? undefined : fresh(fact.quote),
-        file: display,
-        line: factLine,
-      });
+      facts.push(fact);
       await pace();
     }
   }

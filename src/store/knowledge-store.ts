@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { KnowledgeIndex } from "../index/knowledge-index.ts";
-import { loadKnowledge } from "../knowledge/load.ts";
+import { loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
 import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
 import type { Fact, Knowledge } from "../knowledge/types.ts";
 import { pacer } from "../pace.ts";
@@ -47,15 +47,18 @@ export class KnowledgeStore {
     readonly dir: string,
     index: KnowledgeIndex,
     private readonly options: StoreOptions,
+    /** Parsed files kept between reloads: only changed files are read again. */
+    private readonly cache: LoadCache = newLoadCache(),
   ) {
     this.live = index;
   }
 
   /** Loads the folder; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: StoreOptions = {}): Promise<KnowledgeStore> {
-    const result = await loadKnowledge(dir, options.displayRoot);
+    const cache = newLoadCache();
+    const result = await loadKnowledge(dir, options.displayRoot, cache);
     if (!result.ok) throw new KnowledgeError(result.problems);
-    return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options);
+    return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options, cache);
   }
 
   /** Wraps an already built index (tests, benchmarks). */
@@ -106,7 +109,7 @@ export class KnowledgeStore {
     const previous = this.live;
     let result: ReloadResult;
     try {
-      const loaded = await loadKnowledge(this.dir, this.options.displayRoot);
+      const loaded = await loadKnowledge(this.dir, this.options.displayRoot, this.cache);
       if (!loaded.ok) {
         result = {
           ok: false,

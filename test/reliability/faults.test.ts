@@ -7,7 +7,7 @@
  * exactly once (checked after each test, from what the fake received).
  */
 import { spawn } from "node:child_process";
-import { cp, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Status } from "discord.js";
@@ -347,6 +347,9 @@ describe("GIVEN two knowledge files", () => {
     const doomed = join(h.knowledgeDir, GERMANY_JAPAN_FILE);
     let deletedAt: string | undefined;
     // Files are read in name order: germany-japan.yaml is listed, then deleted as the first file is read.
+    // Unchanged files are not read again on reload, so the first one is touched first.
+    const first = join(h.knowledgeDir, "afghanistan-japan.yaml");
+    await appendFile(first, "\n");
     fsHook.beforeRead = async (path) => {
       if (deletedAt !== undefined || !path.endsWith("afghanistan-japan.yaml")) return;
       deletedAt = path;

@@ -277,3 +277,34 @@ describe("KnowledgeStore.watch (KNOWLEDGE_WATCH=true)", () => {
     expect(answerQuestion(store.index, NEW_QUESTION).facts.map((f) => f.id)).toEqual(["bj-2008-centenary"]);
   });
 });
+
+describe("KnowledgeStore.reload reuses unchanged files", () => {
+  it("GIVEN one file edited THEN the other file's facts are the same objects; the edited file's are new", async () => {
+    const before = new Map(store.index.facts.map((f) => [f.fact.id, f.fact]));
+    await appendFile(brazilJapan(), NEW_FACT);
+    expectOk(await store.reload());
+    const after = store.index.knowledge.facts;
+    const chile = after.filter((f) => f.relationId === "chile-peru");
+    const brazil = after.filter((f) => f.relationId === "brazil-japan" && before.has(f.id));
+    expect(chile.length).toBeGreaterThan(0);
+    for (const f of chile) expect(f).toBe(before.get(f.id));
+    for (const f of brazil) expect(f).not.toBe(before.get(f.id));
+    expect(brazil.map((f) => f.id).sort()).toEqual(
+      [...before.values()]
+        .filter((f) => f.relationId === "brazil-japan")
+        .map((f) => f.id)
+        .sort(),
+    );
+  });
+
+  it("GIVEN a broken file left as it is THEN every reload reports it again (problems are never cached away)", async () => {
+    await writeFile(
+      brazilJapan(),
+      (await readFile(brazilJapan(), "utf8")).replace('date: "1895-11-05"', 'date: "1895-13-05"'),
+    );
+    const first = expectRefused(await store.reload());
+    const second = expectRefused(await store.reload());
+    expect(second.problems).toEqual(first.problems);
+    expect(first.problems.map((p) => p.factId)).toEqual(["bj-1895-treaty"]);
+  });
+});
