@@ -86,7 +86,11 @@ export class Dispatcher {
     const reply = await this.run(
       { kind: "component", command: `${commandName}:${action}`, actor },
       async (index) => {
-        const handler = prefix === "kz" ? this.byName.get(commandName)?.components?.[action] : undefined;
+        // The action comes from a custom id anyone can craft: only the command's own handlers count
+        // ("constructor" must not reach Object's).
+        const components = this.byName.get(commandName)?.components;
+        const handler =
+          prefix === "kz" && components && Object.hasOwn(components, action) ? components[action] : undefined;
         if (!handler)
           throw new UserError("That button no longer works; run the command again.", "unknown-component");
         result = await handler({ args, values, actor, index, services: this.services });

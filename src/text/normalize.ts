@@ -96,7 +96,8 @@ export function isKanaFunctionWord(word: string): boolean {
 
 /** Reduces a folded word to the form stored in the index (Porter stem for Latin words). */
 // Irregular past forms Porter cannot reduce ("broke" must meet "break", "came" "come").
-const IRREGULAR: Record<string, string> = Object.fromEntries(
+// A Map, not an object: "constructor" or "__proto__" in a question must not find Object's own.
+const IRREGULAR: ReadonlyMap<string, string> = new Map(
   (
     "broke:break broken:break came:come went:go gone:go began:begin begun:begin took:take taken:take gave:give " +
     "given:give won:win met:meet sent:send held:hold left:leave made:make led:lead sold:sell bought:buy " +
@@ -113,16 +114,14 @@ const IRREGULAR: Record<string, string> = Object.fromEntries(
 );
 
 export function stem(word: string): string {
-  const base = IRREGULAR[word];
-  if (base) return stem(base);
-  if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
   // Words repeat a lot (indexing 100 000 facts stems millions of them): remember, bounded.
   let stemmed = STEMS.get(word);
-  if (stemmed === undefined) {
-    if (STEMS.size >= 50_000) STEMS.clear();
-    stemmed = stemmer(word);
-    STEMS.set(word, stemmed);
-  }
+  if (stemmed !== undefined) return stemmed;
+  const base = IRREGULAR.get(word);
+  if (base) stemmed = stem(base);
+  else stemmed = word.length <= 3 || !/^[a-z]+$/.test(word) ? word : stemmer(word);
+  if (STEMS.size >= 50_000) STEMS.clear();
+  STEMS.set(word, stemmed);
   return stemmed;
 }
 const STEMS = new Map<string, string>();

@@ -119,6 +119,15 @@ describe("answerQuestion — ranking and honesty", () => {
     expect(a.version).toBe(index.version);
   });
 
+  it("GIVEN words that are names of Object's own properties THEN an ordinary refusal", () => {
+    for (const q of [
+      "constructor",
+      "__proto__ toString",
+      "what is the constructor of hasOwnProperty valueOf",
+    ])
+      expect(answerQuestion(index, q).answered, q).toBe(false);
+  });
+
   it("PROPERTY: any string gives an Answer, never a throw", () => {
     fc.assert(
       fc.property(

@@ -115,7 +115,15 @@ describe("Dispatcher.command", () => {
 
 describe("Dispatcher.component and autocomplete", () => {
   it("GIVEN an unknown or foreign custom id THEN a polite private reply", async () => {
-    for (const id of ["kz:nope:x", "someone-else:thing", "kz:timeline:missing", ""]) {
+    for (const id of [
+      "kz:nope:x",
+      "someone-else:thing",
+      "kz:timeline:missing",
+      "",
+      "kz:timeline:constructor",
+      "kz:fact:__proto__",
+      "kz:ask:toString",
+    ]) {
       const result = await make().component(id, [], MEMBER);
       expect("reply" in result && result.reply).toMatchObject({
         ephemeral: true,
