@@ -61,7 +61,9 @@ export function parseBound(option: string, value: string | undefined): Period | 
 
 /** Short, stable token for a relation in a custom id (Discord allows 100 characters in all). */
 export function relationToken(id: string): string {
-  return id.length <= 40 ? id : `#${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
+  // Owner (≤ 20), page, two bounds (≤ 13 each) and the "kz:timeline:page" frame leave about
+  // 25 characters for the relation: longer ids travel as a short hash.
+  return id.length <= 20 ? id : `#${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
 }
 
 function relationByToken(index: KnowledgeIndex, token: string): Relation | undefined {
@@ -72,7 +74,14 @@ function relationByToken(index: KnowledgeIndex, token: string): Relation | undef
 
 // Bounds travel in the button's custom id as base-36 instants, so any "from"/"to" fits.
 const encode = (ms: number | undefined) => (ms === undefined ? "" : Math.round(ms).toString(36));
-const decode = (s: string | undefined) => (s ? Number.parseInt(s, 36) : undefined);
+/** A page from a custom id: a positive whole number, else the first page. */
+const pageNumber = (s: string | undefined) => (s && /^\d{1,5}$/.test(s) ? Math.max(1, Number(s)) : 1);
+
+const decode = (s: string | undefined) => {
+  const n = s && /^-?[0-9a-z]{1,12}$/.test(s) ? Number.parseInt(s, 36) : Number.NaN;
+  // Anything else came from a crafted id: no bound rather than "NaN BCE".
+  return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? n : undefined;
+};
 
 function render(
   index: KnowledgeIndex,
@@ -181,7 +190,7 @@ export default defineCommand({
       if (!relation)
         return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
       return {
-        update: render(ctx.index, relation, ctx.actor.id, Number(page) || 1, decode(from), decode(to)),
+        update: render(ctx.index, relation, ctx.actor.id, pageNumber(page), decode(from), decode(to)),
       };
     },
   },

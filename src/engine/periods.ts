@@ -64,7 +64,8 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
   // ISO forms as people paste them: 1907-02-16, 2022-09.
   if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})-(\d{2})\b`).exec(text))) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
-    if (mo >= 0 && mo < 12 && d >= 1 && d <= 31) return { length: m[0].length, period: day(y, mo, d) };
+    const period = mo < 12 ? day(y, mo, d) : undefined;
+    if (period) return { length: m[0].length, period };
   }
   if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})(?![\d-])`).exec(text))) {
     const [y, mo] = [Number(m[1]), Number(m[2]) - 1];
@@ -74,10 +75,14 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
         period: { min: monthStart(y, mo), max: monthStart(y, mo + 1) - 1, label: `${MONTH_NAMES[mo]} ${y}` },
       };
   }
-  if ((m = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`).exec(text)))
-    return { length: m[0].length, period: day(Number(m[3]), monthIndex(m[2]!), Number(m[1])) };
-  if ((m = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`).exec(text)))
-    return { length: m[0].length, period: day(Number(m[3]), monthIndex(m[1]!), Number(m[2])) };
+  if ((m = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`).exec(text))) {
+    const period = day(Number(m[3]), monthIndex(m[2]!), Number(m[1]));
+    return period ? { length: m[0].length, period } : undefined;
+  }
+  if ((m = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`).exec(text))) {
+    const period = day(Number(m[3]), monthIndex(m[1]!), Number(m[2]));
+    return period ? { length: m[0].length, period } : undefined;
+  }
   if ((m = new RegExp(String.raw`^(${MONTH_ALT}),? (${YEAR})\b`).exec(text))) {
     const [y, mo] = [Number(m[2]), monthIndex(m[1]!)];
     return {
@@ -85,7 +90,7 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
       period: { min: monthStart(y, mo), max: monthStart(y, mo + 1) - 1, label: `${MONTH_NAMES[mo]} ${y}` },
     };
   }
-  if ((m = /^(\d{1,2})(?:st|nd|rd|th) century( bce| bc| b\.c\.)?/.exec(text))) {
+  if ((m = /^([1-9]\d?)(?:st|nd|rd|th) century( bce| bc| b\.c\.)?/.exec(text))) {
     const n = Number(m[1]);
     const bce = Boolean(m[2]);
     const [a, b] = bce ? [-(n * 100) + 1, -(n - 1) * 100] : [(n - 1) * 100 + 1, n * 100];
@@ -117,7 +122,12 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
-function day(y: number, mo: number, d: number): Period {
+function day(y: number, mo: number, d: number): Period | undefined {
+  // "31 February" is no day: the question gets no period rather than a silently moved one.
+  if (mo < 0 || d < 1) return undefined;
+  const probe = new Date(monthStart(y, mo));
+  probe.setUTCDate(d);
+  if (probe.getUTCMonth() !== mo) return undefined;
   const min = monthStart(y, mo) + (d - 1) * 86_400_000;
   return { min, max: min + 86_400_000 - 1, label: `${d} ${MONTH_NAMES[mo]} ${y}` };
 }
@@ -143,13 +153,19 @@ export function parsePeriods(text: string): PeriodParse {
   );
   for (const m of text.matchAll(range)) {
     const a = dateAt(m[1]!);
-    const b = dateAt(m[2]!);
+    const b = NOW.test(m[2]!) ? { length: NOW.exec(m[2]!)![0].length, period: PRESENT } : dateAt(m[2]!);
     if (!a || !b || a.length !== m[1]!.length) continue;
-    explicit.push({ min: a.period.min, max: b.period.max, label: `${a.period.label}–${b.period.label}` });
+    explicit.push(span(a.period, b.period));
     blank(m.index, m[0].length - (m[2]!.length - b.length));
   }
   for (const m of residual.matchAll(new RegExp(String.raw`\b(${YEAR}) ?[-–—] ?(${YEAR})\b`, "g"))) {
-    explicit.push({ min: yearStart(Number(m[1])), max: yearEnd(Number(m[2])), label: `${m[1]}–${m[2]}` });
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    explicit.push(
+      span(
+        { min: yearStart(a), max: yearEnd(a), label: m[1]! },
+        { min: yearStart(b), max: yearEnd(b), label: m[2]! },
+      ),
+    );
     blank(m.index, m[0].length);
   }
 
@@ -170,7 +186,7 @@ export function parsePeriods(text: string): PeriodParse {
 
   // 3. "before/after/since X" with a date, or with an event to look up.
   const bounded =
-    /\b(before|prior to|until|till|up to|earlier than|after|since|following|later than|by) (?:the )?/g;
+    /\b(before|prior to|until|till|up to|earlier than|after|since|following|later than|by|from) (?:the )?/g;
   for (const m of residual.matchAll(bounded)) {
     const direction = AFTER.test(m[1]!) ? "after" : "before";
     const rest = residual.slice(m.index + m[0].length);
@@ -183,7 +199,7 @@ export function parsePeriods(text: string): PeriodParse {
       blank(m.index, m[0].length + date.length);
       continue;
     }
-    if (m[1] === "by" || m[1] === "up to") continue;
+    if (m[1] === "by" || m[1] === "up to" || m[1] === "from") continue;
     // An event: up to six words, stopping at punctuation or a clause word.
     const phrase = /^([\p{L}\p{N}' -]+?)(?=\s+(?:in|on|at|when|and|did|was|were|to|for)\b|[,.;:?!]|$)/u.exec(
       rest.slice(0, 80),
@@ -210,13 +226,15 @@ export function parsePeriods(text: string): PeriodParse {
   }
 
   let period: Period | undefined;
-  if (explicit.length > 0) {
-    period = explicit.reduce((a, b) => ({
-      min: Math.min(a.min, b.min),
-      max: Math.max(a.max, b.max),
-      label: `${a.label}, ${b.label}`,
-    }));
-  }
+  if (explicit.length === 1) period = explicit[0];
+  else if (explicit.length > 1)
+    // "in the 1930s and the 2010s" is two periods, not everything between them.
+    period = {
+      min: Math.min(...explicit.map((p) => p.min)),
+      max: Math.max(...explicit.map((p) => p.max)),
+      label: explicit.map((p) => p.label).join(" and "),
+      parts: explicit,
+    };
   for (const b of bounds) {
     const open: Period =
       b.direction === "after"
@@ -237,5 +255,19 @@ export function parsePeriods(text: string): PeriodParse {
 
 /** The overlap of two periods (empty periods have min > max). */
 export function intersect(a: Period, b: Period): Period {
-  return { min: Math.max(a.min, b.min), max: Math.min(a.max, b.max), label: `${a.label}, ${b.label}` };
+  const label = `${a.label}, ${b.label}`;
+  const base = { min: Math.max(a.min, b.min), max: Math.min(a.max, b.max), label };
+  if (!a.parts) return base;
+  const parts = a.parts.map((p) => intersect(p, b)).filter((p) => p.min <= p.max);
+  return { ...base, parts };
+}
+
+/** "to now", "to the present", "until today": the end of a range that is still open. */
+const NOW = /^(?:the )?(?:present(?: day)?|now|today|date)\b/;
+const PRESENT: Period = { min: 8.64e15, max: 8.64e15, label: "now" };
+
+/** From the start of one date to the end of another, whichever order they were written in. */
+function span(a: Period, b: Period): Period {
+  const [first, last] = a.min <= b.min ? [a, b] : [b, a];
+  return { min: first.min, max: Math.max(first.max, last.max), label: `${first.label}–${last.label}` };
 }

@@ -237,9 +237,12 @@ export interface Period {
   readonly min: number;
   readonly max: number;
   readonly label: string;
+  /** Disjoint pieces ("in the 1930s and the 2010s"); [min, max] then only bounds them. */
+  readonly parts?: readonly Period[] | undefined;
 }
 
 /** True when the date lies within the period (a fuzzy date counts if it overlaps). */
 export function dateInPeriod(date: HistoricalDate, period: Period): boolean {
+  if (period.parts) return period.parts.some((part) => dateInPeriod(date, part));
   return date.min <= period.max && date.max >= period.min;
 }

@@ -41,6 +41,8 @@ export class KnowledgeStore {
   private live: KnowledgeIndex;
   private queue: Promise<unknown> = Promise.resolve();
   private watcher: FSWatcher | undefined;
+  private pending: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly listeners = new Set<(result: ReloadResult) => void>();
 
   private constructor(
@@ -90,16 +92,20 @@ export class KnowledgeStore {
 
   /** Reloads when files change (debounced), with the same safety as a manual reload. */
   watch(debounceMs = 300): void {
-    if (this.watcher) return;
-    let timer: NodeJS.Timeout | undefined;
+    if (this.watcher || this.closed) return;
     this.watcher = watch(this.dir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.reload(), debounceMs);
+      clearTimeout(this.pending);
+      this.pending = setTimeout(() => {
+        if (!this.closed) void this.reload();
+      }, debounceMs);
     });
     this.watcher.on("error", () => undefined);
   }
 
+  /** Stops watching; a change seen just before is not reloaded any more (shutdown). */
   close(): void {
+    this.closed = true;
+    clearTimeout(this.pending);
     this.watcher?.close();
     this.watcher = undefined;
   }

@@ -129,3 +129,32 @@ describe("/timeline", () => {
     expect("update" in next && next.update.embeds?.[0]?.footer?.text).toMatch(/^page 2 of/);
   });
 });
+
+describe("/timeline custom ids", () => {
+  it("GIVEN a 40-character relation id, the widest bounds and a 20-digit user THEN every id fits in 100 characters", async () => {
+    const loaded = await loadKnowledge("knowledge");
+    if (!loaded.ok) throw new Error("load");
+    const id = "afghanistan-japan-relations-1880-to-2040";
+    const relation = { ...loaded.knowledge.relations[0]!, id };
+    const d = dispatcherFor({
+      ...loaded.knowledge,
+      relations: [relation],
+      facts: loaded.knowledge.facts.map((f) => ({ ...f, relationId: id })),
+    });
+    const user = { ...OWNER, id: "12345678901234567890" };
+    const reply = await d.command("timeline", { from: "-1999", to: "2099" }, user);
+    expect(reply.content ?? "").not.toMatch(/went wrong/);
+    for (const button of buttonIds(reply)) expect(button.length).toBeLessThanOrEqual(100);
+  });
+
+  it("GIVEN a crafted page or bounds THEN the first page and no bounds, never NaN", async () => {
+    const result = await dispatcher.component(
+      `kz:timeline:page:${OWNER.id}:1.5:!!:??:afghanistan-japan`,
+      [],
+      OWNER,
+    );
+    const update = "update" in result ? result.update : undefined;
+    expect(update?.embeds?.[0]?.title).toBe("Afghanistan–Japan relations");
+    expect(update?.embeds?.[0]?.footer?.text).toMatch(/^page 1 of/);
+  });
+});

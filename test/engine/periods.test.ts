@@ -70,8 +70,9 @@ describe("parsePeriods — single dates", () => {
       expect(span(q), q).toBeUndefined();
   });
 
-  it("GIVEN two years THEN the period covers both", () => {
-    expect(span("in 1969 and 1971")).toEqual(years(1969, 1971, "1969, 1971"));
+  it("GIVEN two years THEN the period is those two years, bounded by both", () => {
+    expect(span("in 1969 and 1971")).toEqual(years(1969, 1971, "1969 and 1971"));
+    expect(parse("in 1969 and 1971").period?.parts).toHaveLength(2);
   });
 });
 
@@ -216,5 +217,35 @@ describe("intersect", () => {
   it("GIVEN disjoint periods THEN the result is empty (min > max)", () => {
     const empty = intersect(years(1960, 1961, "a"), years(1970, 1971, "b"));
     expect(empty.min).toBeGreaterThan(empty.max);
+  });
+});
+
+describe("parsePeriods — what a question means, not just its numbers", () => {
+  it("GIVEN two periods THEN two parts, not everything between them", () => {
+    const { period } = parse("what happened in the 1930s and the 2010s");
+    expect(period?.parts?.map((p) => [p.min, p.max])).toEqual([
+      [yearStart(1930), yearEnd(1939)],
+      [yearStart(2010), yearEnd(2019)],
+    ]);
+    expect(period?.label).toBe("the 1930s and the 2010s");
+  });
+
+  it("GIVEN 'from X onwards' or 'from X to the present' THEN open-ended from X", () => {
+    expect(span("What happened from 2002 onwards?")).toMatchObject({ min: yearStart(2002), max: FOREVER });
+    expect(span("What happened from 1931 to the present?")).toMatchObject({
+      min: yearStart(1931),
+      max: FOREVER,
+    });
+  });
+
+  it("GIVEN a range written backwards THEN the same range", () => {
+    expect(span("between 2012 and 2002")).toEqual(years(2002, 2012, "2002–2012"));
+    expect(span("2012-2002")).toEqual(years(2002, 2012, "2002–2012"));
+  });
+
+  it("GIVEN a day that does not exist or a 0th century THEN no such period is made up", () => {
+    expect(span("on 2022-02-30")?.label).not.toMatch(/30|March/);
+    expect(span("31 february 2022")?.label).not.toMatch(/31|March/);
+    expect(span("in the 0th century")).toBeUndefined();
   });
 });

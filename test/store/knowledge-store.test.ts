@@ -308,3 +308,16 @@ describe("KnowledgeStore.reload reuses unchanged files", () => {
     expect(first.problems.map((p) => p.factId)).toEqual(["bj-1895-treaty"]);
   });
 });
+
+describe("KnowledgeStore.close", () => {
+  it("GIVEN a change seen just before close THEN no reload runs after it", async () => {
+    let reloads = 0;
+    store.onReload(() => reloads++);
+    store.watch(100);
+    await appendFile(brazilJapan(), NEW_FACT);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    store.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reloads).toBe(0);
+  });
+});
