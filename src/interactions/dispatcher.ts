@@ -97,7 +97,8 @@ export class Dispatcher {
         return "update" in result ? result.update : result.reply;
       },
     );
-    return result && reply === ("update" in result ? result.update : result.reply) ? result : { reply };
+    // `result` is set only when the handler returned; otherwise `reply` is run()'s apology.
+    return result ?? { reply };
   }
 
   /** Answers a chat message; null means stay silent (cooldown, or unknown in a quiet channel). */
