@@ -32,21 +32,26 @@ interface ParsedFile {
    * (with thousands of files, those documents were most of a reload's peak memory).
    */
   lines: ReadonlyMap<string, number>;
+  /**
+   * For each of `data.facts`, the lines of its `id` and its `source` (0: unknown): two
+   * numbers per fact in one array, where a map of paths cost ~20 MB at 100 000 facts.
+   */
+  factLines: Int32Array;
   data: {
     relation: FileInput["relation"];
     sources: FileInput["sources"];
-    /** The file's valid facts, built, with their position in the file's list. */
-    facts: Array<{ index: number; fact: Fact }>;
+    /** The file's valid facts, built. */
+    facts: Fact[];
   };
   /** sha256 of the file's path and text, for the knowledge version. */
   digest: string;
 }
 
-/** The YAML paths the cross-file checks name, with their lines. */
+/** The YAML paths of the relation and sources the cross-file checks name, with their lines. */
 function linesFor(
   doc: Document.Parsed,
   lines: LineCounter,
-  data: { relation: FileInput["relation"]; sources: FileInput["sources"]; facts: Array<{ index: number }> },
+  data: { relation: FileInput["relation"]; sources: FileInput["sources"] },
 ): Map<string, number> {
   const out = new Map<string, number>();
   const put = (path: PropertyKey[]) => {
@@ -57,8 +62,6 @@ function linesFor(
   put(["relation", "parties"]);
   data.relation.parties.forEach((_, i) => put(["relation", "parties", i]));
   data.sources.forEach((_, i) => put(["sources", i, "id"]));
-  for (const { index } of data.facts)
-    for (const field of [[], ["id"], ["source"]]) put(["facts", index, ...field]);
   return out;
 }
 
@@ -106,7 +109,8 @@ export async function loadKnowledge(
   if (cache.strings.size > 500_000) cache.strings.clear();
   const intern = (text: string): string => {
     let shared = cache.strings.get(text);
-    if (shared === undefined) cache.strings.set(text, (shared = fresh(text)));
+    // Keyed by the copy too: the text read from YAML is a slice that keeps its whole file alive.
+    if (shared === undefined) cache.strings.set((shared = fresh(text)), shared);
     return shared;
   };
   for (const path of paths) {
@@ -272,17 +276,23 @@ async function readKnowledgeFile(
   }
   // Each fact is built here, from this file alone (its date included), so an unchanged file
   // can be reused whole by the next reload.
-  const built: Array<{ index: number; fact: Fact }> = [];
-  for (const { index, fact } of facts) {
+  const built: Fact[] = [];
+  const factLines = new Int32Array(facts.length * 2);
+  for (const [k, { index, fact }] of facts.entries()) {
     const at = (path: PropertyKey[]) => lineOf(doc, lines, ["facts", index, ...path]);
     const { date, problem } = checkDate(fact, at, shown);
     if (problem) problems.push(problem);
-    built.push({ index, fact: buildFact(fact, date, shape.data.relation.id, shown, at([]) ?? 0, intern) });
+    built.push(buildFact(fact, date, shape.data.relation.id, shown, at([]) ?? 0, intern));
+    factLines[2 * k] = at(["id"]) ?? 0;
+    factLines[2 * k + 1] = at(["source"]) ?? 0;
   }
-  const data = { relation: shape.data.relation, sources: shape.data.sources, facts: built };
+  // Copied out of the file text like the facts: the cache keeps these for as long as the
+  // file is unchanged, and a slice would keep the whole text alive with them.
+  const data = { relation: copied(shape.data.relation), sources: copied(shape.data.sources), facts: built };
   return {
     display: shown,
     lines: linesFor(doc, lines, data),
+    factLines,
     data,
     digest: createHash("sha256").update(shown).update("\0").update(text).digest("hex"),
   };
@@ -303,16 +313,23 @@ function buildFact(
     date,
     when: fact.when === undefined ? undefined : intern(fact.when),
     statement: fresh(fact.statement),
-    people: fact.people.map(intern),
-    places: fact.places.map(intern),
-    tags: fact.tags.map(intern),
-    keywords: fact.keywords.map(intern),
+    people: internList(fact.people, intern),
+    places: internList(fact.places, intern),
+    tags: internList(fact.tags, intern),
+    keywords: internList(fact.keywords, intern),
     sourceId: intern(fact.source),
     section: intern(fact.section),
     quote: fact.quote === undefined ? undefined : fresh(fact.quote),
     file,
     line,
   };
+}
+
+/** Most facts have no keywords or places: they all share one empty list. */
+const NO_ITEMS: readonly string[] = Object.freeze([]);
+
+function internList(items: readonly string[], intern: (text: string) => string): readonly string[] {
+  return items.length === 0 ? NO_ITEMS : items.map(intern);
 }
 
 /** Line of the YAML node at `path` (or of its nearest existing parent). */
@@ -465,6 +482,11 @@ function fresh(text: string): string {
   return JSON.parse(JSON.stringify(text)) as string;
 }
 
+/** `fresh` for plain data (strings, numbers, arrays and objects of them). */
+function copied<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 async function assemble(
   files: ParsedFile[],
   problems: Problem[],
@@ -543,22 +565,22 @@ async function assemble(
       });
     }
 
-    for (const { index: i, fact } of data.facts) {
-      const factLine = fact.line;
+    for (const [k, fact] of data.facts.entries()) {
+      const idLine = f.factLines[2 * k] || fact.line;
       const prior = factOwners.get(fact.id);
       if (prior)
         problems.push({
           file: display,
-          line: line(["facts", i, "id"]),
+          line: idLine,
           factId: fact.id,
           message: `duplicate fact id; first defined at ${prior}`,
         });
-      else factOwners.set(fact.id, `${display}:${line(["facts", i, "id"]) ?? factLine}`);
+      else factOwners.set(fact.id, `${display}:${idLine}`);
 
       pendingSourceRefs.push({
         sourceId: fact.sourceId,
         file: display,
-        line: line(["facts", i, "source"]),
+        line: f.factLines[2 * k + 1] || fact.line,
         factId: fact.id,
       });
       facts.push(fact);
