@@ -5,14 +5,20 @@
  */
 import { performance } from "node:perf_hooks";
 
+/**
+ * When the event loop last had a turn from a pacer. Shared by all pacers: a reload runs
+ * one phase after another (load, index, diff), each with its own pacer, and a pacer that
+ * started its slice afresh would add a whole slice to the end of the previous phase's.
+ */
+let turnStart = performance.now();
+
 /** Returns `pace()`: a promise to await when the slice is used up, else undefined (no turn needed). */
 export function pacer(sliceMs = 8): () => Promise<void> | undefined {
-  let start = performance.now();
   return () => {
-    if (performance.now() - start < sliceMs) return undefined;
+    if (performance.now() - turnStart < sliceMs) return undefined;
     return new Promise<void>((resolve) =>
       setImmediate(() => {
-        start = performance.now();
+        turnStart = performance.now();
         resolve();
       }),
     );

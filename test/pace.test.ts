@@ -28,17 +28,30 @@ describe("sortPaced", () => {
   });
 });
 
+const busy = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // busy: use up the slice
+  }
+};
+
 describe("pacer", () => {
-  it("GIVEN a slice not yet used up THEN no turn; once used up THEN a turn to await", async () => {
+  it("GIVEN a slice used up THEN a turn to await; right after a turn THEN none", async () => {
     const pace = pacer(5);
-    expect(pace()).toBeUndefined();
-    const until = Date.now() + 10;
-    while (Date.now() < until) {
-      // busy: use up the slice
-    }
+    busy(10);
     const turn = pace();
     expect(turn).toBeInstanceOf(Promise);
     await turn;
     expect(pace()).toBeUndefined();
+  });
+
+  it("GIVEN a new pacer after a long stretch of another phase THEN it gives a turn at once", async () => {
+    const first = pacer(5);
+    await (first() ?? new Promise((resolve) => setImmediate(resolve)));
+    busy(4);
+    // The first phase ends without a turn; the next starts: its slice is the same one.
+    const second = pacer(5);
+    busy(2);
+    expect(second()).toBeInstanceOf(Promise);
   });
 });

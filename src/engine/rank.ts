@@ -62,13 +62,14 @@ export function rank(
   const best = new Float64Array(terms.length);
   const fieldWeight = new Float64Array(terms.length);
   const out: Scored[] = [];
+  const { start, ids, weights } = index.factTerms;
   for (const f of candidates) {
     best.fill(0);
     fieldWeight.fill(0);
-    for (let k = 0; k < f.termIds.length; k++) {
-      const hits = lookup.get(f.termIds[k]!);
+    for (let k = start[f.ordinal]!, end = start[f.ordinal + 1]!; k < end; k++) {
+      const hits = lookup.get(ids[k]!);
       if (!hits) continue;
-      const w = f.termWeights[k]!;
+      const w = weights[k]! / 10;
       for (const [i, quality] of hits) {
         // A word found only in the relation's title or the section name (weight < 1)
         // says little about this fact: it covers the question only in part.

@@ -10,7 +10,10 @@
  * half the build time for 100 000 facts, for nothing the engine does not do already.
  *
  * Building is a generator that yields after every step, so the bot's reload can run it
- * in time slices (buildAsync) and never hold the event loop for more than a few ms.
+ * in time slices (buildAsync) and never hold the event loop for more than a few ms. A
+ * reload passes the live index: facts the loader reused unchanged (the same objects) take
+ * their analysis from it instead of being tokenized again, so editing one relation out of
+ * thousands costs little more than copying arrays.
  */
 import SearchableMap from "minisearch/SearchableMap";
 import type { Period } from "../knowledge/dates.ts";
@@ -34,16 +37,9 @@ type Field = keyof typeof FIELD_WEIGHTS;
 export interface IndexedFact {
   readonly fact: Fact;
   readonly relation: Relation;
-  /** Position in `facts` (date order). */
+  /** Position in `facts` (date order); its index terms are at this position in `factTerms`. */
   readonly ordinal: number;
-  /**
-   * The fact's index terms (ids, see KnowledgeIndex.termId) and, at the same position, the
-   * sum of the weights of the fields each occurs in. Typed arrays: a Map per fact would
-   * triple the index's memory at 100 000 facts.
-   */
-  readonly termIds: Int32Array;
-  readonly termWeights: Float32Array;
-  /** Countries this fact involves: its relation's parties and any named in its text. */
+  /** Countries this fact involves: its relation's parties and any named in its text (shared sets). */
   readonly countries: ReadonlySet<string>;
   /** The statement contains a number other than its date (for "how many" questions). */
   readonly hasNumber: boolean;
@@ -62,6 +58,19 @@ function termsOf(ws: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Every fact's index terms, packed: fact `o` has the term ids `ids[start[o]]` …
+ * `ids[start[o + 1] - 1]` and, at the same positions, the sum of the weights of the fields
+ * each occurs in. Three arrays for the whole index: two typed arrays per fact cost ~70 MB
+ * of object headers and allocations at 100 000 facts.
+ */
+export interface FactTerms {
+  readonly start: Int32Array;
+  readonly ids: Int32Array;
+  /** In tenths (a weight of 1.2 is 12). */
+  readonly weights: Uint8Array;
+}
+
 /** Key of a relation by its two countries, order-independent. */
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
@@ -70,9 +79,15 @@ export function pairKey(a: string, b: string): string {
 export interface BuildOptions {
   /** Longest stretch of work between two yields to the event loop, in ms (buildAsync). */
   readonly sliceMs?: number;
+  /**
+   * The index being replaced: facts that are the very same objects in both (the loader
+   * keeps the facts of unchanged files) reuse its analysis.
+   */
+  readonly previous?: KnowledgeIndex | undefined;
 }
 
 const EMPTY = new Int32Array(0);
+const NO_COUNTRIES: ReadonlySet<string> = new Set();
 /** Dates spanning more than this are few (intervals, open ranges) and checked one by one. */
 const SHORT_SPAN_MS = 200 * 365.25 * 86_400_000;
 /** Expansions remembered per index (the index never changes, so they never go stale). */
@@ -91,9 +106,12 @@ interface Parts {
   longDated: IndexedFact[];
   latestDate: number;
   termIds: Map<string, number>;
+  terms: string[];
+  factTerms: FactTerms;
+  postingStart: Int32Array;
+  postings: Int32Array;
   byRelation: Map<string, IndexedFact[]>;
   byCountry: Map<string, IndexedFact[]>;
-  postings: Map<string, Int32Array>;
   vocabulary: SearchableMap<number>;
   surface: SearchableMap<string>;
   personWords: Map<string, Set<string>>;
@@ -119,12 +137,20 @@ export class KnowledgeIndex {
   readonly personWords: ReadonlyMap<string, ReadonlySet<string>>;
   /** Memo of query-term expansions, owned by the engine. */
   readonly expansionCache = new Map<string, ReadonlyMap<string, number>>();
+  /** Each fact's index terms and their field weights, by ordinal. */
+  readonly factTerms: FactTerms;
 
   private readonly shortDated: readonly IndexedFact[];
   private readonly longDated: readonly IndexedFact[];
-  /** Index term → ordinals of the facts containing it (the inverted index). */
-  private readonly postings: ReadonlyMap<string, Int32Array>;
+  /**
+   * The inverted index, packed like factTerms: the ordinals of the facts containing term
+   * id `t` are `postings[postingStart[t]]` … `postings[postingStart[t + 1] - 1]`, ascending.
+   */
+  private readonly postingStart: Int32Array;
+  private readonly postings: Int32Array;
   private readonly termIds: ReadonlyMap<string, number>;
+  /** Term id → term (the next build translates reused facts' term ids with it). */
+  readonly terms: readonly string[];
   private readonly factsByCountry: ReadonlyMap<string, readonly IndexedFact[]>;
   /** Relation titles and aliases as word sequences, by their first word. */
   private readonly aliasesByFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [string[], Relation]>>;
@@ -135,8 +161,11 @@ export class KnowledgeIndex {
   ) {
     // Everything is computed by buildSteps, in slices; the constructor only takes it over.
     this.facts = parts.facts;
+    this.factTerms = parts.factTerms;
+    this.postingStart = parts.postingStart;
     this.postings = parts.postings;
     this.termIds = parts.termIds;
+    this.terms = parts.terms;
     this.vocabulary = parts.vocabulary;
     this.surface = parts.surface;
     this.personWords = parts.personWords;
@@ -155,8 +184,8 @@ export class KnowledgeIndex {
   }
 
   /** Builds the index in one go (tests, the CLI, small knowledge). */
-  static build(knowledge: Knowledge): KnowledgeIndex {
-    const steps = buildSteps(knowledge);
+  static build(knowledge: Knowledge, previous?: KnowledgeIndex): KnowledgeIndex {
+    const steps = buildSteps(knowledge, previous);
     let step = steps.next();
     while (!step.done) step = steps.next();
     return new KnowledgeIndex(knowledge, step.value);
@@ -165,7 +194,7 @@ export class KnowledgeIndex {
   /** Builds the index in time slices, yielding to the event loop between them (reloads). */
   static async buildAsync(knowledge: Knowledge, options: BuildOptions = {}): Promise<KnowledgeIndex> {
     const pace = pacer(options.sliceMs);
-    const steps = buildSteps(knowledge);
+    const steps = buildSteps(knowledge, options.previous);
     let step = steps.next();
     while (!step.done) {
       await pace();
@@ -249,7 +278,10 @@ export class KnowledgeIndex {
 
   /** Facts containing an index term, by ordinal (ascending). */
   postingsOf(term: string): Int32Array {
-    return this.postings.get(term) ?? EMPTY;
+    const id = this.termIds.get(term);
+    return id === undefined
+      ? EMPTY
+      : this.postings.subarray(this.postingStart[id], this.postingStart[id + 1]);
   }
 
   /** The id of an index term (as in IndexedFact.termIds), if any fact has it. */
@@ -300,11 +332,69 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
 }
 
 /**
- * Every step of building the index; yields between facts so the caller decides when to
- * pause. The work per fact: tokenize each field once, collect terms with their field
- * weights, the countries named, the people's names, and the words as written.
+ * The facts' terms while building, in plain arrays (the JS heap): the typed arrays of the
+ * index are allocated once, at their exact size, when the build knows it (see `packArrays`).
+ * Growing typed arrays while building left the C allocator with holes of every size, which
+ * a long-running bot kept as ~100 MB of RSS after a few reloads.
  */
-function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
+class TermsBuilder {
+  private static readonly CHUNK = 1 << 16;
+  /** term id × 256 + weight in tenths, per term of every fact. */
+  private readonly chunks: number[][] = [];
+  /** End of each fact's range. */
+  readonly ends: number[] = [];
+  length = 0;
+
+  push(id: number, weight: number): void {
+    const at = this.length % TermsBuilder.CHUNK;
+    if (at === 0) this.chunks.push([]);
+    // Field weights are tenths (1, 1.5, 1.2, 0.3 …) and a term's sum stays under 25.5.
+    this.chunks[this.chunks.length - 1]!.push(id * 256 + Math.min(255, Math.round(weight * 10)));
+    this.length++;
+  }
+
+  /** Closes the current fact's range. */
+  end(): void {
+    this.ends.push(this.length);
+  }
+
+  /** Packed entry `k` (term id × 256 + weight). */
+  at(k: number): number {
+    return this.chunks[Math.floor(k / TermsBuilder.CHUNK)]![k % TermsBuilder.CHUNK]!;
+  }
+}
+
+/** The index's typed arrays, views of a single buffer allocated once per build. */
+function packArrays(facts: number, terms: number, entries: number) {
+  const buffer = new ArrayBuffer(4 * (facts + 1) + 4 * (terms + 1) + 8 * entries + entries);
+  let offset = 0;
+  const ints = (n: number) => {
+    const view = new Int32Array(buffer, offset, n);
+    offset += 4 * n;
+    return view;
+  };
+  const start = ints(facts + 1);
+  const postingStart = ints(terms + 1);
+  const ids = ints(entries);
+  const postings = ints(entries);
+  const weights = new Uint8Array(buffer, offset, entries);
+  return { factTerms: { start, ids, weights }, postingStart, postings };
+}
+
+/** What the build learns of one fact beyond its terms. */
+interface Analysis {
+  countries: ReadonlySet<string>;
+  destinations: ReadonlySet<string>;
+  hasNumber: boolean;
+}
+
+/**
+ * Every step of building the index; yields between facts so the caller decides when to
+ * pause. The work per new fact: tokenize each field once, collect terms with their field
+ * weights, the countries named, the people's names, and the words as written. A fact the
+ * previous index holds as the same object copies its terms (ids translated) and analysis.
+ */
+function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator<void, Parts, void> {
   const relations = new Map<string, Relation>();
   const relationByPair = new Map<string, Relation>();
   const relationsByCountry = new Map<string, Relation[]>();
@@ -336,8 +426,29 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
   const facts: IndexedFact[] = [];
   const byRelation = new Map<string, IndexedFact[]>();
   const byCountry = new Map<string, IndexedFact[]>();
-  const lists = new Map<string, number[]>();
   const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const termId = (t: string): number => {
+    let id = termIds.get(t);
+    if (id === undefined) {
+      termIds.set(t, (id = terms.length));
+      terms.push(t);
+    }
+    return id;
+  };
+  const packed = new TermsBuilder();
+  // Previous term id → this build's id (-1: not seen yet).
+  const translated: number[] = new Array<number>(previous?.terms.length ?? 0).fill(-1);
+  // Facts mostly involve just their two parties and name no destination: equal sets are shared.
+  const countrySets = new Map<string, ReadonlySet<string>>();
+  const shared = (codes: Set<string>): ReadonlySet<string> => {
+    if (codes.size === 0) return NO_COUNTRIES;
+    const key = [...codes].sort().join(",");
+    const known = countrySets.get(key);
+    if (known) return known;
+    countrySets.set(key, codes);
+    return codes;
+  };
   // Plain maps while building; the radix trees are filled once at the end (a radix-tree
   // look-up per word of every fact was a tenth of the build).
   const surfaceWords = new Map<string, string>();
@@ -347,55 +458,33 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
   for (const [ordinal, fact] of knowledge.facts.entries()) {
     // The loader guarantees every fact's relation exists.
     const relation = relations.get(fact.relationId)!;
-    let rel = relationTerms.get(relation.id);
-    if (!rel) {
-      rel = indexTerms(relation.title);
-      relationTerms.set(relation.id, rel);
+    const prior = previous?.byId.get(fact.id);
+    let analysis: Analysis;
+    if (prior !== undefined && prior.fact === fact && previous !== undefined) {
+      const { start, ids, weights } = previous.factTerms;
+      for (let k = start[prior.ordinal]!, end = start[prior.ordinal + 1]!; k < end; k++) {
+        const old = ids[k]!;
+        let id = translated[old]!;
+        if (id < 0) translated[old] = id = termId(previous.terms[old]!);
+        packed.push(id, weights[k]! / 10);
+      }
+      analysis = prior;
+    } else {
+      let rel = relationTerms.get(relation.id);
+      if (!rel) {
+        rel = indexTerms(relation.title);
+        relationTerms.set(relation.id, rel);
+      }
+      analysis = analyze(fact, relation, rel, packed, termId, shared, surfaceWords);
     }
-    const terms = new Map<string, number>();
-    const add = (field: Field, ws: readonly string[]) => {
-      for (const t of new Set(termsOf(ws))) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS[field]);
-    };
-    const statementWords = words(fact.statement);
-    const peopleWords = fact.people.map((p) => words(p));
-    const placeWords = fact.places.map((p) => words(p));
-    const keywordWords = fact.keywords.map((k) => words(k));
-    add("statement", statementWords);
-    for (const ws of peopleWords) add("people", ws);
-    for (const ws of placeWords) add("places", ws);
-    for (const t of fact.tags) add("tags", words(t.replace(/-/g, " ")));
-    for (const ws of keywordWords) add("keywords", ws);
-    add("section", words(fact.section));
-    for (const t of new Set(rel)) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS.relation);
-
-    // Countries: the parties, and any the text names (no typo matching: this text is curated).
-    const countries = new Set<string>(relation.parties.map((c) => c.code));
-    const named = gazetteer().find(
-      [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; "),
-      {
-        typos: false,
-      },
-    );
-    for (const m of named) countries.add(m.country.code);
-    const destinations = new Set(destinationsIn(statementWords.join(" "), named));
-    const ids = new Int32Array(terms.size);
-    const weights = new Float32Array(terms.size);
-    let k = 0;
-    for (const [t, w] of terms) {
-      let id = termIds.get(t);
-      if (id === undefined) termIds.set(t, (id = termIds.size));
-      ids[k] = id;
-      weights[k++] = w;
-    }
+    packed.end();
     const indexed: IndexedFact = {
       fact,
       relation,
       ordinal,
-      termIds: ids,
-      termWeights: weights,
-      countries,
-      hasNumber: /\d/.test(fact.statement.replace(/\b\d{4}\b/g, "")),
-      destinations,
+      countries: analysis.countries,
+      hasNumber: analysis.hasNumber,
+      destinations: analysis.destinations,
     };
     facts.push(indexed);
     byId.set(fact.id, indexed);
@@ -405,11 +494,6 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
       (fact.date.max - fact.date.min <= SHORT_SPAN_MS ? shortDated : longDated).push(indexed);
       latestDate = Math.max(latestDate, Math.min(fact.date.max, now));
     }
-    for (const [t] of terms) {
-      const list = lists.get(t);
-      if (list) list.push(ordinal);
-      else lists.set(t, [ordinal]);
-    }
     const inRelation = byRelation.get(relation.id);
     if (inRelation) inRelation.push(indexed);
     else byRelation.set(relation.id, [indexed]);
@@ -418,30 +502,54 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
       if (list) list.push(indexed);
       else byCountry.set(c.code, [indexed]);
     }
-    for (const ws of [statementWords, ...peopleWords, ...placeWords, ...keywordWords])
-      for (const w of ws) if (!surfaceWords.has(w) && !isStopWord(w)) surfaceWords.set(w, stem(w));
-    for (const ws of peopleWords)
+    for (const person of fact.people) {
+      const ws = words(person);
       for (const w of ws) {
         const others = personWords.get(w) ?? new Set<string>();
         for (const o of ws) if (o !== w) others.add(o);
         personWords.set(w, others);
       }
+    }
     yield;
   }
+  const { factTerms, postingStart, postings } = packArrays(facts.length, terms.length, packed.length);
+  const { start, ids, weights } = factTerms;
+  packed.ends.forEach((end, o) => (start[o + 1] = end));
+  for (let k = 0; k < packed.length; k++) {
+    const entry = packed.at(k);
+    ids[k] = Math.floor(entry / 256);
+    weights[k] = entry % 256;
+    postingStart[ids[k]!]!++;
+    if ((k & 0xffff) === 0xffff) yield;
+  }
+  // The inverted index is the transpose of factTerms. postingStart holds counts, then each
+  // term's end; filling from the last fact backwards leaves it at each term's start and
+  // every term's ordinals ascending.
+  for (let t = 0, sum = 0; t < terms.length; t++) postingStart[t] = sum += postingStart[t]!;
+  postingStart[terms.length] = packed.length;
+  for (let o = facts.length - 1; o >= 0; o--) {
+    for (let k = start[o]!, end = start[o + 1]!; k < end; k++) postings[--postingStart[ids[k]!]!] = o;
+    if ((o & 0x3ff) === 0) yield;
+  }
 
+  // Words as written: those of the facts analyzed now, and the previous index's words whose
+  // term is still indexed (the reused facts' words are among them). A word whose facts are
+  // gone but whose term lives on stays; it still leads to that term, which is all it is for.
   const surface = new SearchableMap<string>();
   let m = 0;
+  if (previous !== undefined)
+    for (const [w, st] of previous.surface) {
+      if (termIds.has(st) && !surfaceWords.has(w)) surface.set(w, st);
+      if (++m % 500 === 0) yield;
+    }
   for (const [w, st] of surfaceWords) {
     surface.set(w, st);
     if (++m % 500 === 0) yield;
   }
   const vocabulary = new SearchableMap<number>();
-  const postings = new Map<string, Int32Array>();
-  let n = 0;
-  for (const [t, list] of lists) {
-    vocabulary.set(t, list.length);
-    postings.set(t, Int32Array.from(list));
-    if (++n % 200 === 0) yield;
+  for (let t = 0; t < terms.length; t++) {
+    vocabulary.set(terms[t]!, postingStart[t + 1]! - postingStart[t]!);
+    if (t % 500 === 499) yield;
   }
   return {
     facts,
@@ -455,11 +563,60 @@ function* buildSteps(knowledge: Knowledge): Generator<void, Parts, void> {
     longDated,
     latestDate,
     termIds,
+    terms,
+    factTerms,
+    postingStart,
+    postings,
     byRelation,
     byCountry,
-    postings,
     vocabulary,
     surface,
     personWords,
+  };
+}
+
+/** Tokenizes a new fact: pushes its terms into `packed`, its words as written into `surfaceWords`. */
+function analyze(
+  fact: Fact,
+  relation: Relation,
+  relationTerms: readonly string[],
+  packed: TermsBuilder,
+  termId: (t: string) => number,
+  shared: (codes: Set<string>) => ReadonlySet<string>,
+  surfaceWords: Map<string, string>,
+): Analysis {
+  const terms = new Map<string, number>();
+  const add = (field: Field, ws: readonly string[]) => {
+    for (const t of new Set(termsOf(ws))) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS[field]);
+  };
+  const statementWords = words(fact.statement);
+  const peopleWords = fact.people.map((p) => words(p));
+  const placeWords = fact.places.map((p) => words(p));
+  const keywordWords = fact.keywords.map((k) => words(k));
+  add("statement", statementWords);
+  for (const ws of peopleWords) add("people", ws);
+  for (const ws of placeWords) add("places", ws);
+  for (const t of fact.tags) add("tags", words(t.replace(/-/g, " ")));
+  for (const ws of keywordWords) add("keywords", ws);
+  add("section", words(fact.section));
+  for (const t of new Set(relationTerms)) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS.relation);
+  for (const [t, w] of terms) packed.push(termId(t), w);
+
+  // Countries: the parties, and any the text names (no typo matching: this text is curated).
+  const countries = new Set<string>(relation.parties.map((c) => c.code));
+  const named = gazetteer().find(
+    [fact.statement, ...fact.people, ...fact.places, ...fact.keywords].join(" ; "),
+    {
+      typos: false,
+    },
+  );
+  for (const m of named) countries.add(m.country.code);
+  const destinations = new Set(destinationsIn(statementWords.join(" "), named));
+  for (const ws of [statementWords, ...peopleWords, ...placeWords, ...keywordWords])
+    for (const w of ws) if (!surfaceWords.has(w) && !isStopWord(w)) surfaceWords.set(w, stem(w));
+  return {
+    countries: shared(countries),
+    destinations: shared(destinations),
+    hasNumber: /\d/.test(fact.statement.replace(/\b\d{4}\b/g, "")),
   };
 }

@@ -131,9 +131,9 @@ export async function loadKnowledge(
   const listed = new Set(paths);
   for (const path of cache.files.keys()) if (!listed.has(path)) cache.files.delete(path);
   const knowledge = await assemble(parsed, problems, pace);
-  // Reported file by file, top to bottom, as an editor would walk them.
-  const order = new Map(paths.map((p, i) => [display(p), i]));
-  if (problems.length > 0)
+  if (problems.length > 0) {
+    // Reported file by file, top to bottom, as an editor would walk them.
+    const order = new Map(paths.map((p, i) => [display(p), i]));
     return {
       ok: false,
       problems: problems
@@ -146,6 +146,7 @@ export async function loadKnowledge(
         )
         .map(({ p }) => p),
     };
+  }
   return { ok: true, knowledge };
 }
 

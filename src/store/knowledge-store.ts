@@ -124,7 +124,8 @@ export class KnowledgeStore {
           ms: performance.now() - started,
         };
       } else {
-        const next = await KnowledgeIndex.buildAsync(loaded.knowledge);
+        // Facts of unchanged files are the same objects as in the live index: their analysis is reused.
+        const next = await KnowledgeIndex.buildAsync(loaded.knowledge, { previous });
         const diff = await diffFacts(previous.knowledge, loaded.knowledge);
         this.live = next; // the swap: one reference assignment
         result = {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import { parseDate } from "../../src/knowledge/dates.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
-import type { Knowledge } from "../../src/knowledge/types.ts";
+import type { Fact, Knowledge } from "../../src/knowledge/types.ts";
 
 const VALID = fileURLToPath(new URL("../fixtures/knowledge/valid/", import.meta.url));
 let knowledge: Knowledge;
@@ -77,5 +77,90 @@ describe("KnowledgeIndex", () => {
     expect([...treaty.countries].sort()).toEqual(["CL", "PE"]);
     const ship = index.byId.get("bj-1908-kasato-maru")!;
     expect(ship.hasNumber).toBe(true);
+  });
+
+  it("GIVEN facts THEN each fact's terms and field weights sit in the packed arrays at its ordinal", () => {
+    const f = index.byId.get("bj-1908-kasato-maru")!;
+    const { start, ids, weights } = index.factTerms;
+    const terms = new Map<string, number>();
+    for (let k = start[f.ordinal]!; k < start[f.ordinal + 1]!; k++)
+      terms.set(index.terms[ids[k]!]!, weights[k]! / 10);
+    // "Santos" is in the statement (1) and the places (1.2); "emigrants" in the statement and keywords.
+    expect(terms.get("santo")).toBeCloseTo(2.2);
+    expect(terms.get("emigr")).toBeCloseTo(2);
+    expect(terms.get("kasato")).toBeCloseTo(1);
+    for (const [term] of terms) expect([...index.postingsOf(term)]).toContain(f.ordinal);
+  });
+});
+
+/** Every observable of an index, by fact id and term, to compare two builds. */
+function snapshot(ix: KnowledgeIndex) {
+  const { start, ids, weights } = ix.factTerms;
+  const facts = ix.facts.map((f) => {
+    const terms: string[] = [];
+    for (let k = start[f.ordinal]!; k < start[f.ordinal + 1]!; k++)
+      terms.push(`${ix.terms[ids[k]!]}=${weights[k]}`);
+    return {
+      id: f.fact.id,
+      relation: f.relation.id,
+      terms: terms.sort(),
+      countries: [...f.countries].sort(),
+      destinations: [...f.destinations].sort(),
+      hasNumber: f.hasNumber,
+    };
+  });
+  const postings = Object.fromEntries(
+    [...ix.terms].sort().map((t) => [t, [...ix.postingsOf(t)].map((o) => ix.facts[o]!.fact.id)]),
+  );
+  const vocabulary = Object.fromEntries([...ix.vocabulary].sort());
+  return { facts, postings, vocabulary, people: [...ix.personWords.keys()].sort() };
+}
+
+describe("KnowledgeIndex built beside a previous one (reload)", () => {
+  it("GIVEN facts kept, changed, removed and added THEN the same index as built from scratch, the kept facts' analysis reused", () => {
+    const facts = [...knowledge.facts];
+    const changedAt = facts.findIndex((f) => f.id === "bj-1908-kasato-maru");
+    const removedAt = facts.findIndex((f) => f.id === "cp-1929-treaty-of-lima");
+    const changed: Fact = {
+      ...facts[changedAt]!,
+      statement: "The Kasato Maru brought settlers to Santos harbour.",
+    };
+    const added: Fact = {
+      ...facts[0]!,
+      id: "bj-2008-centenary",
+      date: parseDate("2008"),
+      statement: "Crown Prince Naruhito visited Brazil for the centenary of immigration.",
+      people: ["Naruhito"],
+    };
+    facts[changedAt] = changed;
+    facts.splice(removedAt, 1);
+    facts.push(added);
+    facts.sort((a, b) => (a.date?.min ?? Infinity) - (b.date?.min ?? Infinity));
+    const next: Knowledge = { ...knowledge, facts };
+
+    const reused = KnowledgeIndex.build(next, index);
+    const scratch = KnowledgeIndex.build(next);
+    expect(snapshot(reused)).toEqual(snapshot(scratch));
+
+    // Kept facts took their analysis from the previous index; changed and new ones did not.
+    const kept = "bj-1895-treaty";
+    expect(reused.byId.get(kept)!.countries).toBe(index.byId.get(kept)!.countries);
+    expect(reused.postingsOf("santo").length).toBe(1);
+    expect(reused.postingsOf("naruhito").length).toBe(1);
+    // The removed fact's own words lead nowhere.
+    expect(reused.postingsOf("lima")).toHaveLength(scratch.postingsOf("lima").length);
+  });
+
+  it("GIVEN the previous index's words as written THEN only those whose term is still indexed carry over", () => {
+    const facts = knowledge.facts.filter((f) => f.id !== "bj-1908-kasato-maru");
+    const reused = KnowledgeIndex.build({ ...knowledge, facts }, index);
+    expect(index.surface.has("kasato")).toBe(true);
+    expect(reused.surface.has("kasato")).toBe(false);
+    expect(reused.documentFrequency("kasato")).toBe(0);
+  });
+
+  it("GIVEN a sliced build with a previous index THEN the same as the one-go build", async () => {
+    const sliced = await KnowledgeIndex.buildAsync(knowledge, { sliceMs: 0, previous: index });
+    expect(snapshot(sliced)).toEqual(snapshot(index));
   });
 });
