@@ -58,7 +58,9 @@ export class KnowledgeStore {
   /** Loads the folder; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: StoreOptions = {}): Promise<KnowledgeStore> {
     const cache = newLoadCache();
-    const result = await loadKnowledge(dir, options.displayRoot, cache);
+    // Opening comes before the bot connects: nothing waits on the event loop yet, so every
+    // file is read on this thread (a worker thread would cost ~100 MB for nothing).
+    const result = await loadKnowledge(dir, options.displayRoot, cache, { readers: "inline" });
     if (!result.ok) throw new KnowledgeError(result.problems);
     return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options, cache);
   }

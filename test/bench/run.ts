@@ -395,15 +395,15 @@ export interface SizeResult {
   readonly file_write_ms: number | null;
   /** KnowledgeStore.open on the files: load, validate, build the index (child process). */
   readonly file_load_ms: number | null;
-  /** store.reload() after one file gained a fact. */
+  /** store.reload() after one file gained a fact: the median of a few (file_reload.reloads). */
   readonly file_reload_ms: number | null;
-  /** Longest event-loop block during it: monitorEventLoopDelay max, and the 1 ms heartbeat's longest gap. */
+  /** Longest event-loop block during any of them: monitorEventLoopDelay max, and the 1 ms heartbeat's longest gap. */
   readonly file_reload_max_block_ms: number | null;
   readonly file_reload_heartbeat_max_gap_ms: number | null;
   /** Heartbeat gaps over 25 ms during the reload: how many, and their sum. */
   readonly file_reload_blocks_over_25ms: number | null;
   readonly file_reload_blocked_ms: number | null;
-  /** GC pauses during the reload: the longest, the longest mark-compact, and the sum of all. */
+  /** GC pauses during the reloads: the longest, the longest mark-compact, and the sum per reload (median). */
   readonly file_reload_gc_max_ms: number | null;
   readonly file_reload_gc_major_max_ms: number | null;
   readonly file_reload_gc_total_ms: number | null;
@@ -412,6 +412,9 @@ export interface SizeResult {
   /** RSS / heap after a full GC of a process holding only the store opened on the files. */
   readonly store_rss_mb: number | null;
   readonly store_heap_mb: number | null;
+  /** The same after the reloads (the steady state of a bot that reloads now and then). */
+  readonly reloaded_rss_mb: number | null;
+  readonly reloaded_heap_mb: number | null;
   /** The same process before opening the store (Node, tsx, the modules). */
   readonly modules_rss_mb: number | null;
   readonly file_reload: FileReloadResult | null;
@@ -747,6 +750,8 @@ async function runSize(
       file_peak_rss_mb: files?.peak_rss_mb ?? null,
       store_rss_mb: files?.store_rss_mb ?? null,
       store_heap_mb: files?.store_heap_mb ?? null,
+      reloaded_rss_mb: files?.reloaded_rss_mb ?? null,
+      reloaded_heap_mb: files?.reloaded_heap_mb ?? null,
       modules_rss_mb: files?.modules_rss_mb ?? null,
       file_reload: files ?? null,
       by_kind: byKind,
@@ -855,7 +860,7 @@ function report(results: Map<number, SizeRun>, options: BenchOptions): string {
         return size > options.fileReloadMax && options.quick ? "skipped (--quick)" : "–";
       }),
     ],
-    ["file reload ms (store.reload, one fact added)", ...r((s) => fmt(s.file_reload_ms, 0))],
+    ["file reload ms (store.reload, one fact added; median)", ...r((s) => fmt(s.file_reload_ms, 0))],
     [
       "file reload longest block ms (ELD max / heartbeat gap)",
       ...r((s) =>
@@ -888,7 +893,13 @@ function report(results: Map<number, SizeRun>, options: BenchOptions): string {
           : `${fmt(s.store_rss_mb, 0)} / ${fmt(s.store_heap_mb, 0)} (${fmt(s.modules_rss_mb, 0)})`,
       ),
     ],
-    ["peak RSS MB of that process (open + reload)", ...r((s) => fmt(s.file_peak_rss_mb, 0))],
+    [
+      "store RSS / heap MB after the reloads",
+      ...r((s) =>
+        s.reloaded_rss_mb === null ? "–" : `${fmt(s.reloaded_rss_mb, 0)} / ${fmt(s.reloaded_heap_mb, 0)}`,
+      ),
+    ],
+    ["peak RSS MB of that process (open + reloads)", ...r((s) => fmt(s.file_peak_rss_mb, 0))],
     [
       "files give back the facts / reload diff = the added fact",
       ...r((s) =>

@@ -347,9 +347,10 @@ describe("GIVEN two knowledge files", () => {
     const doomed = join(h.knowledgeDir, GERMANY_JAPAN_FILE);
     let deletedAt: string | undefined;
     // Files are read in name order: germany-japan.yaml is listed, then deleted as the first file is read.
-    // Unchanged files are not read again on reload, so the first one is touched first.
+    // Unchanged files are not read again on reload, so both are touched first.
     const first = join(h.knowledgeDir, "afghanistan-japan.yaml");
     await appendFile(first, "\n");
+    await appendFile(doomed, "\n");
     fsHook.beforeRead = async (path) => {
       if (deletedAt !== undefined || !path.endsWith("afghanistan-japan.yaml")) return;
       deletedAt = path;
