@@ -540,16 +540,16 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
   if (previous !== undefined)
     for (const [w, st] of previous.surface) {
       if (termIds.has(st) && !surfaceWords.has(w)) surface.set(w, st);
-      if (++m % 500 === 0) yield;
+      if (++m % 64 === 0) yield;
     }
   for (const [w, st] of surfaceWords) {
     surface.set(w, st);
-    if (++m % 500 === 0) yield;
+    if (++m % 64 === 0) yield;
   }
   const vocabulary = new SearchableMap<number>();
   for (let t = 0; t < terms.length; t++) {
     vocabulary.set(terms[t]!, postingStart[t + 1]! - postingStart[t]!);
-    if (t % 500 === 499) yield;
+    if (t % 64 === 63) yield;
   }
   return {
     facts,

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
-import { pacer, sortPaced } from "../pace.ts";
+import { pacer, sortPaced, turn } from "../pace.ts";
 import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
 import type { Problem } from "./problems.ts";
@@ -116,6 +116,8 @@ export async function loadKnowledge(
         parsed.push(f.hit);
         continue;
       }
+      // A file read here is parsed in one go: it starts on a fresh slice.
+      if (!f.read) await turn();
       const result = await (f.read
         ? f.read.then((r) => ({ ...r, file: r.file && adopt(r.file, intern, cache.dates) }))
         : readKnowledgeFile(f.path, root, display(f.path), intern));
