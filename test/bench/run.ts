@@ -9,7 +9,7 @@
  *  - baseline: the same questions against a plain MiniSearch over the same facts (the
  *    "obvious way": statement, people, places, tags, keywords; fuzzy 0.2, prefix, OR);
  *  - full rebuild (reload_*): KnowledgeIndex.buildAsync with nothing to reuse — what a reload
- *    costs when every file changed — and the longest event-loop block during it
+ *    indexes when every fact changed — and the longest event-loop block during it
  *    (monitorEventLoopDelay at 1 ms resolution, and a 1 ms setInterval heartbeat);
  *  - file reload (file-reload.ts): the knowledge written as YAML files, then, in a child
  *    process holding only the store, KnowledgeStore.open (file_load_ms), its RSS
