@@ -297,6 +297,22 @@ describe("KnowledgeStore.reload reuses unchanged files", () => {
     );
   });
 
+  it("GIVEN one file edited THEN the index keeps the other file's analysis and answers as a fresh build would", async () => {
+    const previous = store.index;
+    await appendFile(brazilJapan(), NEW_FACT);
+    expectOk(await store.reload());
+    const index = store.index;
+    for (const f of index.facts) {
+      const prior = previous.byId.get(f.fact.id);
+      // Shared sets are the mark of reuse: a fresh analysis makes new ones.
+      if (f.relation.id === "chile-peru") expect(f.countries).toBe(prior!.countries);
+      else expect(f.countries).not.toBe(prior?.countries);
+    }
+    const fresh = await KnowledgeStore.open(dir);
+    for (const question of [NEW_QUESTION, OLD_QUESTION, "What was the Treaty of Lima?", "pisco"])
+      expect(answerQuestion(index, question)).toEqual(answerQuestion(fresh.index, question));
+  });
+
   it("GIVEN a broken file left as it is THEN every reload reports it again (problems are never cached away)", async () => {
     await writeFile(
       brazilJapan(),
