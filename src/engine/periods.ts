@@ -58,16 +58,25 @@ const NAMED: Array<[RegExp, Period]> = [
 const YEAR = String.raw`(?:1\d{3}|20\d{2})`;
 const DECADE = String.raw`(?:(?:1\d|20)\d0s|'?[0-9]0s)`;
 
+// Compiled once: dateAt runs at every word of every question.
+const ISO_DAY = new RegExp(String.raw`^(${YEAR})-(\d{2})-(\d{2})\b`);
+const ISO_MONTH = new RegExp(String.raw`^(${YEAR})-(\d{2})(?![\d-])`);
+const DAY_MONTH_YEAR = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`);
+const MONTH_DAY_YEAR = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`);
+const MONTH_YEAR = new RegExp(String.raw`^(${MONTH_ALT}),? (${YEAR})\b`);
+const DECADE_AT = new RegExp(String.raw`^(${DECADE})`);
+const YEAR_AT = new RegExp(String.raw`^(${YEAR})(?![\d.,]?\d)`);
+
 /** A date expression at the start of `text` → its span and period. */
 function dateAt(text: string): { length: number; period: Period } | undefined {
   let m: RegExpExecArray | null;
   // ISO forms as people paste them: 1907-02-16, 2022-09.
-  if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})-(\d{2})\b`).exec(text))) {
+  if ((m = ISO_DAY.exec(text))) {
     const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3])];
     const period = mo < 12 ? day(y, mo, d) : undefined;
     if (period) return { length: m[0].length, period };
   }
-  if ((m = new RegExp(String.raw`^(${YEAR})-(\d{2})(?![\d-])`).exec(text))) {
+  if ((m = ISO_MONTH.exec(text))) {
     const [y, mo] = [Number(m[1]), Number(m[2]) - 1];
     if (mo >= 0 && mo < 12)
       return {
@@ -75,15 +84,15 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
         period: { min: monthStart(y, mo), max: monthStart(y, mo + 1) - 1, label: `${MONTH_NAMES[mo]} ${y}` },
       };
   }
-  if ((m = new RegExp(String.raw`^(\d{1,2})(?:st|nd|rd|th)? (${MONTH_ALT}),? (${YEAR})\b`).exec(text))) {
+  if ((m = DAY_MONTH_YEAR.exec(text))) {
     const period = day(Number(m[3]), monthIndex(m[2]!), Number(m[1]));
     return period ? { length: m[0].length, period } : undefined;
   }
-  if ((m = new RegExp(String.raw`^(${MONTH_ALT}) (\d{1,2})(?:st|nd|rd|th)?,? (${YEAR})\b`).exec(text))) {
+  if ((m = MONTH_DAY_YEAR.exec(text))) {
     const period = day(Number(m[3]), monthIndex(m[1]!), Number(m[2]));
     return period ? { length: m[0].length, period } : undefined;
   }
-  if ((m = new RegExp(String.raw`^(${MONTH_ALT}),? (${YEAR})\b`).exec(text))) {
+  if ((m = MONTH_YEAR.exec(text))) {
     const [y, mo] = [Number(m[2]), monthIndex(m[1]!)];
     return {
       length: m[0].length,
@@ -97,7 +106,7 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
     const label = `the ${ordinal(n)} century${bce ? " BCE" : ""}`;
     return { length: m[0].length, period: { min: yearStart(a), max: yearEnd(b), label } };
   }
-  if ((m = new RegExp(String.raw`^(${DECADE})`).exec(text))) {
+  if ((m = DECADE_AT.exec(text))) {
     const digits = m[1]!.replace(/\D/g, "");
     // "the 70s" means the 1970s: nobody asks about the 70s AD in this domain.
     const start = digits.length <= 2 ? 1900 + Number(digits.padStart(2, "0")) : Number(digits);
@@ -110,7 +119,7 @@ function dateAt(text: string): { length: number; period: Period } | undefined {
     const y = 1 - Number(m[1]);
     return { length: m[0].length, period: { min: yearStart(y), max: yearEnd(y), label: yearLabel(y) } };
   }
-  if ((m = new RegExp(String.raw`^(${YEAR})(?![\d.,]?\d)`).exec(text))) {
+  if ((m = YEAR_AT.exec(text))) {
     const y = Number(m[1]);
     return { length: m[0].length, period: { min: yearStart(y), max: yearEnd(y), label: String(y) } };
   }
@@ -132,6 +141,22 @@ function day(y: number, mo: number, d: number): Period | undefined {
   return { min, max: min + 86_400_000 - 1, label: `${d} ${MONTH_NAMES[mo]} ${y}` };
 }
 
+const RANGE = new RegExp(
+  String.raw`\b(?:between|from) (?:the )?(\S+(?: \S+){0,2}?) (?:and|to|until|till|through) (?:the )?(\S+(?: \S+){0,2})`,
+  "g",
+);
+const YEAR_RANGE = new RegExp(String.raw`\b(${YEAR}) ?[-–—] ?(${YEAR})\b`, "g");
+/** Named periods with the word that may bound them ("after the Cold War"). */
+const NAMED_BOUNDED = NAMED.map(
+  ([re, period]) =>
+    [
+      new RegExp(
+        String.raw`(?:\b(before|prior to|after|since|following|during|in|throughout) )?(?:the )?` + re.source,
+      ),
+      period,
+    ] as const,
+);
+
 const BEFORE = /^(?:before|prior to|until|till|up to|earlier than|by)$/;
 const AFTER = /^(?:after|since|following|later than|from)$/;
 
@@ -147,18 +172,14 @@ export function parsePeriods(text: string): PeriodParse {
   const anchors: Anchor[] = [];
 
   // 1. Ranges: "between 2002 and 2012", "from 1960 to 1980", "2002-2012".
-  const range = new RegExp(
-    String.raw`\b(?:between|from) (?:the )?(\S+(?: \S+){0,2}?) (?:and|to|until|till|through) (?:the )?(\S+(?: \S+){0,2})`,
-    "g",
-  );
-  for (const m of text.matchAll(range)) {
+  for (const m of text.matchAll(RANGE)) {
     const a = dateAt(m[1]!);
     const b = NOW.test(m[2]!) ? { length: NOW.exec(m[2]!)![0].length, period: PRESENT } : dateAt(m[2]!);
     if (!a || !b || a.length !== m[1]!.length) continue;
     explicit.push(span(a.period, b.period));
     blank(m.index, m[0].length - (m[2]!.length - b.length));
   }
-  for (const m of residual.matchAll(new RegExp(String.raw`\b(${YEAR}) ?[-–—] ?(${YEAR})\b`, "g"))) {
+  for (const m of residual.matchAll(YEAR_RANGE)) {
     const [a, b] = [Number(m[1]), Number(m[2])];
     explicit.push(
       span(
@@ -170,10 +191,8 @@ export function parsePeriods(text: string): PeriodParse {
   }
 
   // 2. Named periods ("during World War II"), possibly bounded ("after the Cold War").
-  for (const [re, period] of NAMED) {
-    const m = new RegExp(
-      String.raw`(?:\b(before|prior to|after|since|following|during|in|throughout) )?(?:the )?` + re.source,
-    ).exec(residual);
+  for (const [re, period] of NAMED_BOUNDED) {
+    const m = re.exec(residual);
     if (!m) continue;
     const word = m[1] ?? "";
     // A named period's bound excludes the period: "after World War II" starts when it ended.

@@ -105,7 +105,10 @@ export class Gazetteer {
   /** Spaced names by their first word, longest first: (word count, phrase, country). */
   private readonly byFirstWord: ReadonlyMap<string, ReadonlyArray<readonly [number, string, Country]>>;
   /** Single-word Latin names long enough for typo matching. */
-  private readonly singleWords: Array<[string, Country]>;
+  /** Single-word names of 7+ letters, by first letter (a typo keeps the first letter). */
+  private readonly singleWords: Map<string, Array<[string, Country]>>;
+  /** Typo look-ups already made: question words repeat. Bounded. */
+  private readonly typoMemo = new Map<string, Country | null>();
 
   constructor(entries: Entry[] = buildEntries()) {
     for (const e of entries) {
@@ -124,7 +127,13 @@ export class Gazetteer {
       }
     }
     this.unspaced.sort((a, b) => b[0].length - a[0].length);
-    this.singleWords = [...this.phrases].filter(([name]) => /^[a-z]{7,}$/.test(name));
+    this.singleWords = new Map();
+    for (const entry of this.phrases) {
+      if (!/^[a-z]{7,}$/.test(entry[0])) continue;
+      const list = this.singleWords.get(entry[0][0]!);
+      if (list) list.push(entry);
+      else this.singleWords.set(entry[0][0]!, [entry]);
+    }
     const byFirst = new Map<string, Array<[number, string, Country]>>();
     for (const [phrase, country] of this.phrases) {
       const ws = phrase.split(" ");
@@ -159,11 +168,19 @@ export class Gazetteer {
    */
   private fuzzy(word: string): Country | undefined {
     if (word.length < 8 || !/^[a-z]+$/.test(word)) return undefined;
-    for (const [name, country] of this.singleWords) {
-      if (Math.abs(name.length - word.length) > 1 || name[0] !== word[0]) continue;
-      if (editDistance(name, word, 1) <= 1 || isSwap(name, word)) return country;
+    const known = this.typoMemo.get(word);
+    if (known !== undefined) return known ?? undefined;
+    let found: Country | null = null;
+    for (const [name, country] of this.singleWords.get(word[0]!) ?? []) {
+      if (Math.abs(name.length - word.length) > 1) continue;
+      if (editDistance(name, word, 1) <= 1 || isSwap(name, word)) {
+        found = country;
+        break;
+      }
     }
-    return undefined;
+    if (this.typoMemo.size >= 10_000) this.typoMemo.clear();
+    this.typoMemo.set(word, found);
+    return found ?? undefined;
   }
 
   /**
