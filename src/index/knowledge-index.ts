@@ -332,10 +332,11 @@ function upperBound(list: readonly IndexedFact[], max: number): number {
 }
 
 /**
- * The facts' terms while building, in plain arrays (the JS heap): the typed arrays of the
- * index are allocated once, at their exact size, when the build knows it (see `packArrays`).
- * Growing typed arrays while building left the C allocator with holes of every size, which
- * a long-running bot kept as ~100 MB of RSS after a few reloads.
+ * The terms of the facts analyzed by this build (not those reused), in plain arrays (the
+ * JS heap): the typed arrays of the index are allocated once, at their exact size, when
+ * the build knows it (see `packArrays`). Growing typed arrays while building left the C
+ * allocator with holes of every size, which a long-running bot kept as ~100 MB of RSS
+ * after a few reloads.
  */
 class TermsBuilder {
   private static readonly CHUNK = 1 << 16;
@@ -353,9 +354,9 @@ class TermsBuilder {
     this.length++;
   }
 
-  /** Closes the current fact's range. */
-  end(): void {
-    this.ends.push(this.length);
+  /** Closes the current fact's range; returns the fact's number in this builder. */
+  end(): number {
+    return this.ends.push(this.length) - 1;
   }
 
   /** Packed entry `k` (term id × 256 + weight). */
@@ -437,6 +438,10 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
     return id;
   };
   const packed = new TermsBuilder();
+  // Where each fact's terms come from: the previous index's ordinal (reused), or -1 - its
+  // number in `packed` (analyzed now). Reused terms are copied once, into the final arrays.
+  const origin = new Int32Array(knowledge.facts.length);
+  let entries = 0;
   // Previous term id → this build's id (-1: not seen yet).
   const translated: number[] = new Array<number>(previous?.terms.length ?? 0).fill(-1);
   // Facts mostly involve just their two parties and name no destination: equal sets are shared.
@@ -461,13 +466,14 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
     const prior = previous?.byId.get(fact.id);
     let analysis: Analysis;
     if (prior !== undefined && prior.fact === fact && previous !== undefined) {
-      const { start, ids, weights } = previous.factTerms;
+      // Its terms get their ids in this build now (so the arrays can be sized); copied below.
+      const { start, ids } = previous.factTerms;
       for (let k = start[prior.ordinal]!, end = start[prior.ordinal + 1]!; k < end; k++) {
         const old = ids[k]!;
-        let id = translated[old]!;
-        if (id < 0) translated[old] = id = termId(previous.terms[old]!);
-        packed.push(id, weights[k]! / 10);
+        if (translated[old]! < 0) translated[old] = termId(previous.terms[old]!);
       }
+      entries += start[prior.ordinal + 1]! - start[prior.ordinal]!;
+      origin[ordinal] = prior.ordinal;
       analysis = prior;
     } else {
       let rel = relationTerms.get(relation.id);
@@ -475,9 +481,11 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
         rel = indexTerms(relation.title);
         relationTerms.set(relation.id, rel);
       }
+      const before = packed.length;
       analysis = analyze(fact, relation, rel, packed, termId, shared, surfaceWords);
+      entries += packed.length - before;
+      origin[ordinal] = -1 - packed.end();
     }
-    packed.end();
     const indexed: IndexedFact = {
       fact,
       relation,
@@ -512,21 +520,35 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
     }
     yield;
   }
-  const { factTerms, postingStart, postings } = packArrays(facts.length, terms.length, packed.length);
+  const { factTerms, postingStart, postings } = packArrays(facts.length, terms.length, entries);
   const { start, ids, weights } = factTerms;
-  packed.ends.forEach((end, o) => (start[o + 1] = end));
-  for (let k = 0; k < packed.length; k++) {
-    const entry = packed.at(k);
-    ids[k] = Math.floor(entry / 256);
-    weights[k] = entry % 256;
-    postingStart[ids[k]!]!++;
-    if ((k & 0xffff) === 0xffff) yield;
+  let k = 0;
+  for (let o = 0; o < facts.length; o++) {
+    start[o] = k;
+    const from = origin[o]!;
+    if (from >= 0) {
+      const before = previous!.factTerms;
+      for (let j = before.start[from]!, end = before.start[from + 1]!; j < end; j++, k++) {
+        ids[k] = translated[before.ids[j]!]!;
+        weights[k] = before.weights[j]!;
+      }
+    } else {
+      const n = -1 - from;
+      for (let j = n === 0 ? 0 : packed.ends[n - 1]!, end = packed.ends[n]!; j < end; j++, k++) {
+        const entry = packed.at(j);
+        ids[k] = Math.floor(entry / 256);
+        weights[k] = entry % 256;
+      }
+    }
+    for (let j = start[o]!; j < k; j++) postingStart[ids[j]!]!++;
+    if ((o & 0x3ff) === 0x3ff) yield;
   }
+  start[facts.length] = k;
   // The inverted index is the transpose of factTerms. postingStart holds counts, then each
   // term's end; filling from the last fact backwards leaves it at each term's start and
   // every term's ordinals ascending.
   for (let t = 0, sum = 0; t < terms.length; t++) postingStart[t] = sum += postingStart[t]!;
-  postingStart[terms.length] = packed.length;
+  postingStart[terms.length] = entries;
   for (let o = facts.length - 1; o >= 0; o--) {
     for (let k = start[o]!, end = start[o + 1]!; k < end; k++) postings[--postingStart[ids[k]!]!] = o;
     if ((o & 0x3ff) === 0) yield;
