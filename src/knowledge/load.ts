@@ -11,7 +11,7 @@ import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
 import type { Problem } from "./problems.ts";
 import { ReadPool } from "./read-pool.ts";
-import { closest, fresh, readKnowledgeFile, type FileReadResult, type ParsedFile } from "./read-file.ts";
+import { closest, fresh, internList, readKnowledgeFile, type FileReadResult, type ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Relation, Source } from "./types.ts";
 
 export { MAX_FILE_BYTES } from "./read-file.ts";
@@ -206,7 +206,7 @@ function adopt(
   intern: (text: string) => string,
   dates: Map<string, HistoricalDate>,
 ): ParsedFile {
-  const list = (items: readonly string[]) => (items.length === 0 ? NO_ITEMS : items.map(intern));
+  const list = (items: readonly string[]) => internList(items, intern);
   const date = (d: HistoricalDate | null) => {
     if (d === null) return null;
     const shared = dates.get(d.edtf);
@@ -231,9 +231,6 @@ function adopt(
   );
   return { ...file, data: { ...file.data, facts } };
 }
-
-/** Empty lists of facts read by a worker, shared as the reader shares its own. */
-const NO_ITEMS: readonly string[] = Object.freeze([]);
 
 /** Cross-file checks and conversion into Knowledge. */
 async function assemble(

@@ -187,6 +187,11 @@ export async function readKnowledgeFile(
 /** Most facts have no keywords or places: they all share one empty list. */
 const NO_ITEMS: readonly string[] = Object.freeze([]);
 
+/** A fact's list of names or words, each shared through `intern`; empty lists are all one. */
+export function internList(items: readonly string[], intern: (text: string) => string): readonly string[] {
+  return items.length === 0 ? NO_ITEMS : items.map(intern);
+}
+
 /**
  * A fact as the rest of the program sees it, its strings copied out of the file's text;
  * those that repeat across facts (people, tags, sections) through `intern`, which shares them.
@@ -199,7 +204,7 @@ function buildFact(
   line: number,
   intern: (text: string) => string,
 ): Fact {
-  const list = (items: readonly string[]) => (items.length === 0 ? NO_ITEMS : items.map(intern));
+  const list = (items: readonly string[]) => internList(items, intern);
   return {
     id: fresh(fact.id),
     relationId: intern(relationId),
