@@ -135,4 +135,69 @@ describe("createLogger — the token never reaches the output", () => {
     expect(chunks.join("")).not.toContain("hidden");
     expect(chunks.join("")).toContain('"msg":"shown"');
   });
+
+  describe("WHEN anything at all is logged THEN logging never throws", () => {
+    const throwingGetter = Object.defineProperty(new Error("getter"), "code", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    const hostileProxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+        ownKeys() {
+          throw new Error("trap");
+        },
+        getPrototypeOf() {
+          throw new Error("trap");
+        },
+      },
+    );
+    const cyclicError = new Error("cyclic") as Error & { self?: unknown };
+    cyclicError.self = cyclicError;
+    const values: Array<[string, unknown]> = [
+      [
+        "a DOMException (what a hung REST call rejects with)",
+        new DOMException("This operation was aborted", "AbortError"),
+      ],
+      ["an error whose getter throws", throwingGetter],
+      ["a proxy whose traps throw", hostileProxy],
+      ["a cyclic error", cyclicError],
+      ["a BigInt", 12345678901234567890n],
+      ["a symbol and a function", { s: Symbol("x"), f: () => 1 }],
+      ["an error caused by itself", Object.assign(new Error("loop"), {})],
+    ];
+    (values[6]![1] as Error).cause = values[6]![1];
+
+    it.each(values)("GIVEN %s as err THEN a line is written", (_name, value) => {
+      const { log, records } = capture();
+      expect(() => log.error({ err: value }, "failed")).not.toThrow();
+      expect(() => log.error(value as object)).not.toThrow();
+      expect(records()).toHaveLength(2);
+      expect(records()[0]?.msg).toBe("failed");
+    });
+
+    it("GIVEN a DOMException THEN its type, name and message are kept and the token scrubbed", () => {
+      const { log, output, records } = capture();
+      log.error({ err: new DOMException(`aborted ${TOKEN}`, "AbortError") }, "callback failed");
+      expect(output()).not.toContain(TOKEN);
+      expect(records()[0]?.err).toMatchObject({ type: "DOMException", message: "aborted [REDACTED]" });
+    });
+
+    it("GIVEN a destination that throws THEN the caller is not thrown at", () => {
+      const log = createLogger({
+        secrets: [TOKEN],
+        destination: {
+          write() {
+            throw new Error("disk full");
+          },
+        },
+      });
+      expect(() => log.error({ err: new Error("x") }, "y")).not.toThrow();
+    });
+  });
 });

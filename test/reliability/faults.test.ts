@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { Status } from "discord.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_KNOWLEDGE_DIR } from "../../src/config.ts";
+import { defineCommand } from "../../src/interactions/command.ts";
 import { startBotHarness, type BotHarness, type HarnessOptions } from "../support/bot-harness.ts";
 import { startFakeDiscord, type FakeDiscord, type RestFault } from "../support/fake-discord.ts";
 import {
@@ -27,6 +28,7 @@ import {
   embedsOf,
   notAnsweredOnce,
   repliesTo,
+  sleep,
   textOf,
   userId,
 } from "./support.ts";
@@ -246,6 +248,79 @@ describe("GIVEN Discord's REST API failing once", () => {
       })
       .toEqual([200, 200]);
     expect(repliesTo(h.fake, question.message.id)).toBe(1);
+  });
+});
+
+describe("GIVEN an interaction callback whose response is lost", () => {
+  it("WHEN the retry gets 40060 (already acknowledged) THEN it counts as delivered, not as an error", async () => {
+    const h = await start({ callbackTimeoutMs: 400 });
+    h.fake.failNext({ method: "POST", path: CALLBACK, lostResponse: true });
+    const handle = ask(h.fake);
+    expect(textOf(await handle.callback)).toContain("**1931**");
+    await expect
+      .poll(() => callbackRequests(h.fake, handle.id).map((r) => r.status), { timeout: 4_000 })
+      .toEqual([204, 400]);
+    await expect
+      .poll(() => h.logs.records().filter((r) => String(r["msg"]).includes("40060")).length)
+      .toBe(1);
+    await expectAnswering(h);
+  });
+
+  it("WHEN a deferred reply's defer is lost THEN the answer is still edited in", async () => {
+    const slow = defineCommand({
+      data: { name: "slow", description: "Takes its time" },
+      async execute() {
+        await sleep(300);
+        return { content: "slow finished" };
+      },
+    });
+    const h = await start({ callbackTimeoutMs: 400, deferAfterMs: 50, extraCommands: [slow] });
+    h.fake.failNext({ method: "POST", path: CALLBACK, lostResponse: true });
+    const handle = h.fake.slashCommand({ name: "slow" });
+    expect((await handle.callback).type).toBe(5);
+    expect((await handle.final()).content).toBe("slow finished");
+    expect(callbackRequests(h.fake, handle.id).map((r) => r.status)).toEqual([204, 400]);
+  });
+});
+
+describe("GIVEN Discord's REST API hanging on every attempt", () => {
+  // Not through start(): an interaction whose callback never got through is expected here.
+  it("WHEN the interaction callback never answers THEN the bot survives, logs it once, the callback took the short timeout, and it keeps answering", async () => {
+    const h = await startBotHarness({ callbackTimeoutMs: 300 });
+    try {
+      // discord.js makes 1 + 3 attempts; every one hangs.
+      h.fake.failNext({ method: "POST", path: CALLBACK, hang: true, times: 4 });
+      const started = Date.now();
+      const hung = ask(h.fake, ESTABLISHED, 1);
+      await expect
+        .poll(() => h.logs.find("interaction delivery failed").length, { timeout: 8_000, interval: 50 })
+        .toBe(1);
+      // Four attempts of 0.3 s, not of the REST default of 15 s.
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(callbackRequests(h.fake, hung.id)).toHaveLength(4);
+      const [line] = h.logs.find("interaction delivery failed");
+      expect(line?.["err"]).toMatchObject({ type: "DOMException" });
+      // Still connected and answering.
+      expect(h.bot.client.ws.status).toBe(Status.Ready);
+      expect(textOf(await ask(h.fake, ESTABLISHED, 2).callback)).toContain("**1931**");
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it("WHEN a chat reply never answers THEN the bot survives and answers the next question", async () => {
+    const h = await startBotHarness({ clientOptions: { rest: { timeout: REST_TIMEOUT_MS } } });
+    try {
+      h.fake.failNext({ method: "POST", path: CHANNEL_MESSAGE, hang: true, times: 4 });
+      h.fake.userMessage({ content: ESTABLISHED, mentionsBot: true, userId: userId(1) });
+      await expect
+        .poll(() => h.logs.find("chat reply failed").length, { timeout: 8_000, interval: 50 })
+        .toBe(1);
+      const next = h.fake.userMessage({ content: ESTABLISHED, mentionsBot: true, userId: userId(2) });
+      expect((await next.reply()).embeds[0]?.description).toContain("**1931**");
+    } finally {
+      await h.stop();
+    }
   });
 });
 

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   /** Commands besides the real registry (a throwing or slow one). */
   readonly extraCommands?: readonly Command<CommandData>[];
   readonly deferAfterMs?: number;
+  /** One interaction callback attempt's time limit (the bot's default is Discord's 3 s window). */
+  readonly callbackTimeoutMs?: number;
   readonly drainMs?: number;
   /** How long shutdown keeps reading the gateway first (the bot's default is 250 ms; tests need less). */
   readonly settleMs?: number;
@@ -128,6 +130,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       log,
       clientOptions: { ...options.clientOptions, ws: { ...options.clientOptions?.ws, ...ws } },
       ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
+      ...(options.callbackTimeoutMs !== undefined ? { callbackTimeoutMs: options.callbackTimeoutMs } : {}),
       drainMs: options.drainMs ?? 2_000,
       settleMs: options.settleMs ?? 25,
     });

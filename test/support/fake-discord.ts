@@ -114,6 +114,8 @@ export interface RestFault {
   delayMs?: number;
   /** Never answer: for client timeout tests. */
   hang?: boolean;
+  /** Act on the request as usual, then never send the response (Discord did it; the answer was lost). */
+  lostResponse?: boolean;
 }
 
 export interface FakeDiscordOptions {
@@ -1440,8 +1442,8 @@ export class FakeDiscord {
 
   /** Makes the next matching REST request(s) fail, hang, or answer late. */
   failNext(fault: RestFault): void {
-    if (fault.status === undefined && !fault.hang && fault.delayMs === undefined) {
-      throw new Error("fake-discord: failNext needs status, hang or delayMs");
+    if (fault.status === undefined && !fault.hang && !fault.lostResponse && fault.delayMs === undefined) {
+      throw new Error("fake-discord: failNext needs status, hang, lostResponse or delayMs");
     }
     this.faults.push({ ...fault, left: fault.times ?? 1 });
   }
@@ -1489,6 +1491,10 @@ export class FakeDiscord {
       reply = apiError(500, 0, `fake-discord bug: ${error instanceof Error ? error.stack : String(error)}`);
     }
     record.status = reply.status;
+    if (fault?.lostResponse) {
+      this.changed();
+      return;
+    }
     if (!res.destroyed) {
       const json = reply.body === undefined ? undefined : JSON.stringify(reply.body);
       // A 204 must carry no JSON content type: @discordjs/rest would try to parse the empty body.

@@ -5,6 +5,8 @@
 import { performance } from "node:perf_hooks";
 import {
   Client,
+  DefaultRestOptions,
+  DiscordAPIError,
   Events,
   GatewayIntentBits,
   MessageFlags,
@@ -31,6 +33,12 @@ export interface BotOptions {
   readonly clientOptions?: Partial<ClientOptions>;
   /** Defer a slash command whose reply is not ready after this long (Discord allows 3 s). */
   readonly deferAfterMs?: number;
+  /**
+   * How long one attempt of an interaction callback may take. Discord drops an interaction
+   * not acknowledged within 3 s, so waiting the REST default of 15 s per attempt only delays
+   * the error; other requests (edits, follow-ups, chat replies) keep the REST timeout.
+   */
+  readonly callbackTimeoutMs?: number;
   /** How long shutdown waits for interactions in flight. */
   readonly drainMs?: number;
   /**
@@ -70,6 +78,44 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
   return intents;
 }
 
+/** Discord's window for acknowledging an interaction. */
+const INTERACTION_WINDOW_MS = 3_000;
+const CALLBACK_URL = /\/interactions\/\d+\/[^/]+\/callback(?:\?|$)/;
+/** 40060 Interaction has already been acknowledged. */
+const ALREADY_ACKNOWLEDGED = 40060;
+
+/**
+ * The REST transport with a shorter time limit for interaction callbacks. An attempt that
+ * runs out is aborted like any timed-out request (an AbortError, which @discordjs/rest retries).
+ */
+export function withCallbackTimeout(
+  makeRequest: typeof DefaultRestOptions.makeRequest,
+  timeoutMs: number,
+): typeof DefaultRestOptions.makeRequest {
+  return (url, init) => {
+    if (!CALLBACK_URL.test(url)) return makeRequest(url, init);
+    const own = new AbortController();
+    const timer = setTimeout(() => own.abort(), timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal as AbortSignal, own.signal]) : own.signal;
+    return makeRequest(url, { ...init, signal }).finally(() => clearTimeout(timer));
+  };
+}
+
+/**
+ * Runs an interaction callback; true when Discord took it. A 40060 ("already acknowledged")
+ * means an earlier attempt whose response was lost did reach Discord: the callback was
+ * delivered, and the retry's refusal is no failure.
+ */
+async function acknowledge(send: () => Promise<unknown>): Promise<"sent" | "already"> {
+  try {
+    await send();
+    return "sent";
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.code === ALREADY_ACKNOWLEDGED) return "already";
+    throw error;
+  }
+}
+
 // The interaction or webhook token in a REST path: valid for 15 minutes, it lets anyone post as the bot.
 const TOKEN_IN_PATH = /\/(interactions\/\d+|webhooks\/\d+)\/[^/?]+/g;
 
@@ -104,6 +150,10 @@ export function startBot(options: BotOptions): Bot {
   const { config, dispatcher, log } = options;
   const deferAfterMs = options.deferAfterMs ?? 2000;
   const extra = options.clientOptions ?? {};
+  const makeRequest = withCallbackTimeout(
+    extra.rest?.makeRequest ?? DefaultRestOptions.makeRequest,
+    options.callbackTimeoutMs ?? INTERACTION_WINDOW_MS,
+  );
   const client = new Client({
     intents: intentsFor(config),
     partials: [Partials.Channel],
@@ -111,7 +161,7 @@ export function startBot(options: BotOptions): Bot {
     ...extra,
     // Merged, not replaced: extra REST options (a timeout) must never drop the configured
     // API base and send requests to discord.com instead.
-    rest: { ...extra.rest, api: config.apiBase },
+    rest: { ...extra.rest, api: config.apiBase, makeRequest },
   });
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
@@ -183,16 +233,22 @@ export function startBot(options: BotOptions): Bot {
 
   async function handleInteraction(interaction: Interaction): Promise<void> {
     const actor = actorOf(interaction);
+    const delivered = (how: "sent" | "already") => {
+      if (how === "already")
+        log.info(
+          { id: interaction.id, command: commandNameOf(interaction) },
+          "interaction callback had reached Discord before its retry (40060); delivered",
+        );
+    };
     if (interaction.isAutocomplete()) {
       const focused = interaction.options.getFocused(true);
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
-      await interaction.respond(
-        dispatcher.autocomplete(
-          interaction.commandName,
-          { name: focused.name, value: String(focused.value) },
-          options,
-        ),
+      const choices = dispatcher.autocomplete(
+        interaction.commandName,
+        { name: focused.name, value: String(focused.value) },
+        options,
       );
+      delivered(await acknowledge(() => interaction.respond(choices)));
       return;
     }
     if (interaction.isChatInputCommand()) {
@@ -206,11 +262,19 @@ export function startBot(options: BotOptions): Bot {
       const first = await Promise.race([work, late]);
       clearTimeout(timer);
       if (first !== "late") {
-        await interaction.reply(interactionPayload(first));
+        delivered(await acknowledge(() => interaction.reply(interactionPayload(first))));
         return;
       }
       const ephemeral = options.private === true || interaction.commandName === "reload";
-      await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+      const deferred = await acknowledge(() =>
+        interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+      );
+      if (deferred === "already") {
+        // The defer reached Discord but its response did not reach us: discord.js does not
+        // know the interaction is deferred, and would refuse the edit below.
+        interaction.deferred = true;
+        delivered(deferred);
+      }
       const reply = await work;
       if (reply.ephemeral && !ephemeral) {
         // A public "thinking…" cannot be made private by an edit: replace it with a private
@@ -225,9 +289,13 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const values = interaction.isStringSelectMenu() ? interaction.values : [];
       const result = await dispatcher.component(interaction.customId, values, actor);
-      if ("update" in result)
-        await interaction.update(messageBody(result.update) as InteractionUpdateOptions);
-      else await interaction.reply(interactionPayload({ ...result.reply, ephemeral: true }));
+      delivered(
+        await acknowledge(() =>
+          "update" in result
+            ? interaction.update(messageBody(result.update) as InteractionUpdateOptions)
+            : interaction.reply(interactionPayload({ ...result.reply, ephemeral: true })),
+        ),
+      );
     }
   }
 
