@@ -37,6 +37,7 @@ export default defineCommand({
     ],
   },
   costly: true,
+  privacy: { option: "private" },
   execute({ options, index }) {
     const picked = FACT_VALUE.exec(options.question.trim());
     const fact = picked ? index.byId.get(picked[1]!)?.fact : undefined;

@@ -1,9 +1,10 @@
 /**
  * The command registry: the one list the Discord adapter, the console and the deploy
- * script all read. Adding a command = a file in this folder + a line here.
+ * script all read, and the chat handler. Adding a command = a file in this folder + a line here.
  */
-import type { Command, CommandData } from "../src/interactions/command.ts";
+import type { ChatHandler, Command, CommandData } from "../src/interactions/command.ts";
 import ask from "./ask.ts";
+import chatHandler from "./chat.ts";
 import fact from "./fact.ts";
 import help from "./help.ts";
 import relations from "./relations.ts";
@@ -22,3 +23,6 @@ export const commands: readonly Command<CommandData>[] = [
   help,
   reload,
 ];
+
+/** The handler for questions asked in chat, run by the same dispatcher. */
+export const chat: ChatHandler = chatHandler;

@@ -15,6 +15,7 @@ export default defineCommand({
   },
   guildOnly: true,
   adminOnly: true,
+  privacy: { always: true },
   async execute({ services }) {
     return reloadReply(await services.store.reload());
   },

@@ -2,7 +2,7 @@
  * `npm start`: validates config and knowledge, then connects to Discord when a token is
  * set, or opens the local console when none is.
  */
-import { commands } from "../commands/index.ts";
+import { chat, commands } from "../commands/index.ts";
 import { startBot } from "./adapters/discord/bot.ts";
 import { runConsole } from "./adapters/console/console.ts";
 import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
   };
   if (consoleMode) {
-    const dispatcher = new Dispatcher(commands, services);
+    const dispatcher = new Dispatcher(commands, services, { chat });
     await runConsole(dispatcher, {
       input: process.stdin,
       output: process.stdout,
@@ -80,11 +80,10 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const dispatcher = new Dispatcher(
-    commands,
-    services,
-    new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
-  );
+  const dispatcher = new Dispatcher(commands, services, {
+    cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
+    chat,
+  });
   const bot = startBot({ config, dispatcher, log });
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,26 +3,11 @@
  * registers) and its handlers, typed together so a handler's options follow from the
  * definition. The Discord adapter and the local console both run these.
  */
-import type {
-  APIActionRowComponent,
-  APIComponentInMessageActionRow,
-  APIEmbed,
-  ApplicationCommandOptionType,
-  InteractionContextType,
-  LocalizationMap,
-} from "discord.js";
+import type { ApplicationCommandOptionType, InteractionContextType, LocalizationMap } from "discord.js";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { Logger } from "../logger.ts";
+import type { Reply } from "../replies/reply.ts";
 import type { KnowledgeStore } from "../store/knowledge-store.ts";
-
-/** A message, shaped as Discord's API wants it; the console renders the same object as text. */
-export interface Reply {
-  readonly content?: string;
-  readonly embeds?: readonly APIEmbed[];
-  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
-  /** Only the invoking user sees it (slash commands only). */
-  readonly ephemeral?: boolean;
-}
 
 export interface OptionData {
   readonly type: ApplicationCommandOptionType;
@@ -122,6 +107,11 @@ export interface Command<D extends CommandData = CommandData> {
   readonly adminOnly?: boolean;
   /** Counts towards the per-user answer cooldown. */
   readonly costly?: boolean;
+  /**
+   * Who sees the reply before it is ready, so a transport that must defer knows whether the
+   * "thinking…" message is private: always (/reload), or when this boolean option is true.
+   */
+  readonly privacy?: { readonly always: true } | { readonly option: string };
   execute(ctx: CommandContext<OptionsOf<D>>): Promise<Reply> | Reply;
   autocomplete?(ctx: AutocompleteContext): readonly Choice[];
   /** Button and select handlers, by action: custom id "kz:<command>:<action>:args…". */
@@ -135,9 +125,21 @@ export function defineCommand<const D extends CommandData>(command: Command<D>):
   return command;
 }
 
-/** Builds a component custom id; Discord allows 100 characters. */
-export function customId(command: string, action: string, ...args: (string | number)[]): string {
-  const id = ["kz", command, action, ...args.map(String)].join(":");
-  if (id.length > 100) throw new Error(`custom id longer than 100 characters: ${id}`);
-  return id;
+/** What a chat message asks, and who asks it. */
+export interface ChatContext {
+  readonly text: string;
+  readonly actor: Actor;
+  readonly index: KnowledgeIndex;
+  readonly services: Services;
+  /** In auto-answer channels the bot stays silent when it does not know. */
+  readonly quietWhenUnknown: boolean;
+}
+
+/**
+ * Answers questions asked in chat (a mention, a reply to the bot, an auto-answer channel),
+ * registered beside the commands. `null` means stay silent; a reply counts toward the
+ * cooldown, silence does not.
+ */
+export interface ChatHandler {
+  answer(ctx: ChatContext): Promise<Reply | null> | Reply | null;
 }

@@ -7,17 +7,17 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { ApplicationCommandOptionType } from "discord.js";
-import { answerQuestion } from "../engine/engine.ts";
 import { UserError } from "../errors.ts";
-import { answerReply, noticeReply } from "../replies/messages.ts";
+import { noticeReply } from "../replies/messages.ts";
+import type { Reply } from "../replies/reply.ts";
 import type {
   Actor,
+  ChatHandler,
   Choice,
   Command,
   CommandData,
   ComponentResult,
   OptionData,
-  Reply,
   Services,
 } from "./command.ts";
 import type { Cooldown } from "./cooldown.ts";
@@ -27,15 +27,37 @@ export interface ChatOptions {
   readonly quietWhenUnknown?: boolean;
 }
 
+export interface DispatcherOptions {
+  /** The per-user answer cooldown; none in the console. */
+  readonly cooldown?: Cooldown | undefined;
+  /** Answers chat questions; without one, chat gets no reply. */
+  readonly chat?: ChatHandler | undefined;
+}
+
 export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
+  private readonly cooldown: Cooldown | undefined;
+  private readonly chatHandler: ChatHandler | undefined;
 
   constructor(
     readonly commands: readonly Command<CommandData>[],
     readonly services: Services,
-    private readonly cooldown?: Cooldown,
+    options: DispatcherOptions = {},
   ) {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
+    this.cooldown = options.cooldown;
+    this.chatHandler = options.chat;
+  }
+
+  /**
+   * Whether a command's reply will be private, known before it runs: a transport that has
+   * to defer makes the "thinking…" message private too (an edit cannot change that later).
+   */
+  isPrivate(name: string, rawOptions: Readonly<Record<string, unknown>>): boolean {
+    const privacy = this.byName.get(name)?.privacy;
+    if (!privacy) return false;
+    if ("always" in privacy) return true;
+    return Object.hasOwn(rawOptions, privacy.option) && rawOptions[privacy.option] === true;
   }
 
   /** Runs a slash command; always resolves to a reply. */
@@ -101,20 +123,25 @@ export class Dispatcher {
     return result ?? { reply };
   }
 
-  /** Answers a chat message; null means stay silent (cooldown, or unknown in a quiet channel). */
+  /** Answers a chat message; null means stay silent (cooldown, or the handler chose silence). */
   async chat(text: string, actor: Actor, options: ChatOptions = {}): Promise<Reply | null> {
+    const handler = this.chatHandler;
+    if (!handler) return null;
     let silent = false;
     const reply = await this.run({ kind: "chat", command: "chat", actor }, async (index) => {
-      const answer = answerQuestion(index, text);
+      const answer = await handler.answer({
+        text,
+        actor,
+        index,
+        services: this.services,
+        quietWhenUnknown: options.quietWhenUnknown ?? false,
+      });
       // Silence costs the user nothing: only a reply we actually send counts for the cooldown.
-      if (
-        (!answer.answered && options.quietWhenUnknown) ||
-        (this.cooldown && !this.cooldown.take(actor.id).ok)
-      ) {
+      if (!answer || (this.cooldown && !this.cooldown.take(actor.id).ok)) {
         silent = true;
         return noticeReply("");
       }
-      return answerReply(answer, index.knowledge.relations);
+      return answer;
     });
     return silent ? null : reply;
   }

@@ -3,8 +3,7 @@
  * API shape). Tested without Discord; the console renders the same objects as text.
  */
 import { ButtonStyle, ComponentType, type APIEmbed, type APIEmbedField } from "discord.js";
-import type { Reply } from "../interactions/command.ts";
-import { customId } from "../interactions/command.ts";
+import { customId, type Reply } from "./reply.ts";
 import { citationNumber, citationsFor } from "../engine/engine.ts";
 import type { Answer, Citation } from "../engine/types.ts";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";

@@ -4,7 +4,7 @@
  */
 import type { APIEmbed } from "discord.js";
 import { ComponentType } from "discord.js";
-import type { Reply } from "../interactions/command.ts";
+import type { Reply } from "./reply.ts";
 
 /** Discord markdown → readable plain text (links as "text <url>", no emphasis marks). */
 export function markdownToText(md: string): string {

@@ -14,7 +14,7 @@
  * Cooldown off; a warm-up (JIT, HTTP keep-alive) before each measured run is not counted.
  */
 import { performance } from "node:perf_hooks";
-import { commands } from "../../commands/index.ts";
+import { chat, commands } from "../../commands/index.ts";
 import { startBot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -153,7 +153,7 @@ export async function measureDiscordEndToEnd(
       log,
       commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
     },
-    new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
+    { cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs), chat },
   );
   let bot: ReturnType<typeof startBot> | undefined;
   try {

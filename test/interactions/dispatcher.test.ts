@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from "discord.js";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../commands/index.ts";
+import { chat, commands } from "../../commands/index.ts";
 import { UserError } from "../../src/errors.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import { defineCommand, type Actor } from "../../src/interactions/command.ts";
@@ -45,7 +45,7 @@ const refuse = defineCommand({
 });
 
 function make(cooldown?: Cooldown) {
-  return new Dispatcher([...commands, boom, refuse], { store, log, commands: [] }, cooldown);
+  return new Dispatcher([...commands, boom, refuse], { store, log, commands: [] }, { cooldown, chat });
 }
 
 beforeAll(async () => {
@@ -153,6 +153,23 @@ describe("Dispatcher.chat", () => {
       "1931",
     );
     expect(await d.chat("Who won the 2010 FIFA World Cup?", MEMBER, { quietWhenUnknown: true })).toBeNull();
+  });
+});
+
+describe("Dispatcher.isPrivate", () => {
+  it("GIVEN what the commands declare THEN /reload is always private, /ask when its private option is true", () => {
+    const d = make();
+    expect(d.isPrivate("reload", {})).toBe(true);
+    expect(d.isPrivate("ask", { question: "x" })).toBe(false);
+    expect(d.isPrivate("ask", { question: "x", private: true })).toBe(true);
+    expect(d.isPrivate("ask", { question: "x", private: "true" })).toBe(false);
+    expect(d.isPrivate("timeline", { private: true })).toBe(false);
+    expect(d.isPrivate("nope", {})).toBe(false);
+  });
+
+  it("GIVEN no chat handler THEN chat gets no reply", async () => {
+    const d = new Dispatcher(commands, { store, log, commands: [] });
+    expect(await d.chat("When were relations established?", MEMBER)).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { answerQuestion } from "../../src/engine/engine.ts";
 import type { Answer } from "../../src/engine/types.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
-import type { Reply } from "../../src/interactions/command.ts";
+import type { Reply } from "../../src/replies/reply.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import type { Problem } from "../../src/knowledge/problems.ts";
 import type { Fact, Knowledge, Relation } from "../../src/knowledge/types.ts";

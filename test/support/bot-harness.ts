@@ -9,7 +9,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClientOptions } from "discord.js";
-import { commands as registry } from "../../commands/index.ts";
+import { chat, commands as registry } from "../../commands/index.ts";
 import { startBot, type Bot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "../../src/config.ts";
@@ -119,7 +119,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         log,
         commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
       },
-      new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
+      { cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs), chat },
     );
     if (options.deploy !== false) await deployCommands(config);
     // Only the identify throttle is overridden; intents, partials and REST come from the bot itself.

@@ -22,6 +22,7 @@ import type { Config } from "../../config.ts";
 import type { Actor } from "../../interactions/command.ts";
 import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import type { Logger } from "../../logger.ts";
+import { respondInTime } from "../../interactions/respond.ts";
 import { noticeReply } from "../../replies/messages.ts";
 import { interactionPayload, messageBody, messagePayload, NO_PINGS } from "./payload.ts";
 
@@ -253,37 +254,32 @@ export function startBot(options: BotOptions): Bot {
     }
     if (interaction.isChatInputCommand()) {
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
-      const work = dispatcher.command(interaction.commandName, options, actor);
-      // Answer within Discord's 3 seconds: defer if the reply is slow to come.
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<"late">(
-        (resolve) => (timer = setTimeout(() => resolve("late"), deferAfterMs)),
+      await respondInTime(
+        dispatcher.command(interaction.commandName, options, actor),
+        {
+          reply: async (reply) =>
+            delivered(await acknowledge(() => interaction.reply(interactionPayload(reply)))),
+          defer: async (ephemeral) => {
+            const deferred = await acknowledge(() =>
+              interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
+            );
+            if (deferred === "already") {
+              // The defer reached Discord but its response did not reach us: discord.js does not
+              // know the interaction is deferred, and would refuse the edit that follows.
+              interaction.deferred = true;
+              delivered(deferred);
+            }
+          },
+          edit: async (reply) => {
+            await interaction.editReply(messageBody(reply) as InteractionEditReplyOptions);
+          },
+          deleteDeferred: () => interaction.deleteReply(),
+          followUp: async (reply) => {
+            await interaction.followUp(interactionPayload(reply));
+          },
+        },
+        { deferAfterMs, ephemeral: dispatcher.isPrivate(interaction.commandName, options) },
       );
-      const first = await Promise.race([work, late]);
-      clearTimeout(timer);
-      if (first !== "late") {
-        delivered(await acknowledge(() => interaction.reply(interactionPayload(first))));
-        return;
-      }
-      const ephemeral = options.private === true || interaction.commandName === "reload";
-      const deferred = await acknowledge(() =>
-        interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
-      );
-      if (deferred === "already") {
-        // The defer reached Discord but its response did not reach us: discord.js does not
-        // know the interaction is deferred, and would refuse the edit below.
-        interaction.deferred = true;
-        delivered(deferred);
-      }
-      const reply = await work;
-      if (reply.ephemeral && !ephemeral) {
-        // A public "thinking…" cannot be made private by an edit: replace it with a private
-        // follow-up, so an apology or refusal meant for the asker is not posted to the channel.
-        await interaction.deleteReply();
-        await interaction.followUp(interactionPayload(reply));
-        return;
-      }
-      await interaction.editReply(messageBody(reply) as InteractionEditReplyOptions);
       return;
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {

@@ -1,6 +1,6 @@
 /** Reply (platform-neutral) → discord.js payloads, with pings always off. */
 import { MessageFlags, type InteractionReplyOptions, type MessageReplyOptions } from "discord.js";
-import type { Reply } from "../../interactions/command.ts";
+import type { Reply } from "../../replies/reply.ts";
 import { LIMITS, truncate } from "../../replies/safe.ts";
 
 /** No @everyone, roles or users, whatever the text holds; replies do not ping the asker either. */

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { PassThrough, Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { commands } from "../../../commands/index.ts";
+import { chat, commands } from "../../../commands/index.ts";
 import { BANNER, parseCommandLine, runConsole } from "../../../src/adapters/console/console.ts";
 import { KnowledgeIndex } from "../../../src/index/knowledge-index.ts";
 import { Dispatcher } from "../../../src/interactions/dispatcher.ts";
@@ -14,7 +14,7 @@ beforeAll(async () => {
   const loaded = await loadKnowledge("knowledge");
   if (!loaded.ok) throw new Error("load");
   const store = KnowledgeStore.fromIndex("knowledge", KnowledgeIndex.build(loaded.knowledge));
-  dispatcher = new Dispatcher(commands, { store, log: pino({ level: "silent" }), commands: [] });
+  dispatcher = new Dispatcher(commands, { store, log: pino({ level: "silent" }), commands: [] }, { chat });
 });
 
 async function session(input: string): Promise<string> {

@@ -664,6 +664,7 @@ function slowCommand(name: string, ms: number, fail = false, withPrivate = false
         ? [{ type: ApplicationCommandOptionType.Boolean, name: "private", description: "Only you see it" }]
         : [],
     },
+    ...(withPrivate ? { privacy: { option: "private" } } : {}),
     async execute() {
       signal();
       await sleep(ms);

@@ -1,0 +1,22 @@
+/**
+ * What every handler returns and every adapter sends: a message shaped as Discord's API
+ * wants it, which the console renders as text. A leaf module: reply builders, the command
+ * runtime and the adapters all import it, and it imports none of them.
+ */
+import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord.js";
+
+/** A message, shaped as Discord's API wants it; the console renders the same object as text. */
+export interface Reply {
+  readonly content?: string;
+  readonly embeds?: readonly APIEmbed[];
+  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
+  /** Only the invoking user sees it (slash commands only). */
+  readonly ephemeral?: boolean;
+}
+
+/** Builds a component custom id "kz:<command>:<action>:args…"; Discord allows 100 characters. */
+export function customId(command: string, action: string, ...args: (string | number)[]): string {
+  const id = ["kz", command, action, ...args.map(String)].join(":");
+  if (id.length > 100) throw new Error(`custom id longer than 100 characters: ${id}`);
+  return id;
+}
