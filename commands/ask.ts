@@ -1,5 +1,6 @@
 /** /ask — a short, dated, cited answer to a question. */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
+import { userLocale } from "../src/replies/i18n.ts";
 import { answerQuestion, suggestFacts } from "../src/engine/engine.ts";
 import { defineCommand } from "../src/interactions/command.ts";
 import { answerReply, factReply } from "../src/replies/messages.ts";
@@ -38,7 +39,7 @@ export default defineCommand({
   },
   costly: true,
   privacy: { option: "private" },
-  execute({ options, index }) {
+  execute({ options, index, actor }) {
     const picked = FACT_VALUE.exec(options.question.trim());
     const fact = picked ? index.byId.get(picked[1]!)?.fact : undefined;
     if (fact) {
@@ -50,7 +51,8 @@ export default defineCommand({
       );
       return { ...reply, ephemeral: options.private ?? false };
     }
-    const answer = answerQuestion(index, options.question);
+    // A user whose Discord client is in Japanese gets Japanese answers whatever they type.
+    const answer = answerQuestion(index, options.question, { locale: userLocale(actor) });
     return answerReply(answer, index.knowledge.relations, options.private ?? false);
   },
   autocomplete({ focused, index }) {

@@ -6,7 +6,9 @@ import { pairKey } from "../src/index/knowledge-index.ts";
 import { defineCommand, type ComponentContext } from "../src/interactions/command.ts";
 import { customId } from "../src/replies/reply.ts";
 import { DateError, parseDate, yearLabel, yearOf, type Period } from "../src/knowledge/dates.ts";
-import type { Relation } from "../src/knowledge/types.ts";
+import { titleIn, type Relation } from "../src/knowledge/types.ts";
+import type { Locale } from "../src/engine/types.ts";
+import { replyLocale } from "../src/replies/i18n.ts";
 import { parsePeriods } from "../src/engine/periods.ts";
 import { UserError } from "../src/errors.ts";
 import { noticeReply, TIMELINE_PAGE_SIZE, timelineReply } from "../src/replies/messages.ts";
@@ -14,16 +16,14 @@ import { LIMITS, truncate, userText } from "../src/replies/safe.ts";
 import { gazetteer } from "../src/text/countries.ts";
 import { fold } from "../src/text/normalize.ts";
 
-/** Finds a relation by id, title, alias or its two countries ("Japan Afghanistan"). */
-export function findRelation(index: KnowledgeIndex, text: string | undefined): Relation {
+/**
+ * Finds a relation by id, title, alias, its two countries ("Japan Afghanistan"), or one
+ * country when only one relation involves it ("afghanistan"). No text: all relations
+ * (`undefined`) when there are several, to be shown together.
+ */
+export function findRelation(index: KnowledgeIndex, text: string | undefined): Relation | undefined {
   const relations = index.knowledge.relations;
-  if (!text?.trim()) {
-    if (relations.length === 1) return relations[0]!;
-    throw new UserError(
-      `Which relation? I cover ${relations.length}: see \`/relations\`.`,
-      "relation-missing",
-    );
-  }
+  if (!text?.trim()) return relations.length === 1 ? relations[0]! : undefined;
   const key = fold(text.trim());
   const direct = relations.find(
     (r) => r.id === key || fold(r.title) === key || r.aliases.some((a) => fold(a) === key),
@@ -35,6 +35,15 @@ export function findRelation(index: KnowledgeIndex, text: string | undefined): R
   if (countries.length === 2) {
     const r = index.relationByPair.get(pairKey(countries[0]!, countries[1]!));
     if (r) return r;
+  }
+  if (countries.length === 1) {
+    const of = index.relationsOf(countries[0]!);
+    if (of.length === 1) return of[0]!;
+    if (of.length > 1)
+      throw new UserError(
+        `${of.length} relations involve that country: ${of.map((r) => `\`${r.id}\``).join(", ")}. Which one?`,
+        "relation-ambiguous",
+      );
   }
   throw new UserError(
     `I don't hold a relation called “${userText(text, 100)}”. See \`/relations\`.`,
@@ -60,12 +69,20 @@ export function parseBound(option: string, value: string | undefined): Period | 
   );
 }
 
+/** The language a user's client is set to, as far as replies go. */
+function localeOf(actor: { readonly locale: string }): Locale {
+  return replyLocale(undefined, actor.locale);
+}
+
 /** Short, stable token for a relation in a custom id (Discord allows 100 characters in all). */
 export function relationToken(id: string): string {
   // Owner (≤ 20), page, two bounds (≤ 13 each) and the "kz:timeline:page" frame leave about
   // 25 characters for the relation: longer ids travel as a short hash.
   return id.length <= 20 ? id : `#${createHash("sha256").update(id).digest("hex").slice(0, 16)}`;
 }
+
+/** The token of a timeline that merges every relation. */
+const ALL = "*";
 
 function relationByToken(index: KnowledgeIndex, token: string): Relation | undefined {
   return token.startsWith("#")
@@ -86,15 +103,19 @@ const decode = (s: string | undefined) => {
 
 function render(
   index: KnowledgeIndex,
-  relation: Relation,
+  relation: Relation | undefined,
   ownerId: string,
   page: number,
   lo: number | undefined,
   hi: number | undefined,
+  locale: Locale,
 ) {
   if (lo !== undefined && hi !== undefined && lo > hi)
     throw new UserError("from: must not be after to.", "bad-range");
-  const facts = (index.byRelation.get(relation.id) ?? [])
+  const first = relation ?? index.knowledge.relations[0];
+  if (!first) throw new UserError("No relations are loaded.", "relation-missing");
+  // Without a relation, every relation's facts together, each labelled with its relation.
+  const facts = (relation ? (index.byRelation.get(relation.id) ?? []) : index.facts)
     .map((f) => f.fact)
     .filter(
       (f) =>
@@ -103,16 +124,30 @@ function render(
     );
   const pages = Math.max(1, Math.ceil(facts.length / TIMELINE_PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
+  const shown = facts.slice((p - 1) * TIMELINE_PAGE_SIZE, p * TIMELINE_PAGE_SIZE);
   return timelineReply({
-    relation,
-    facts: facts.slice((p - 1) * TIMELINE_PAGE_SIZE, p * TIMELINE_PAGE_SIZE),
+    relation: first,
+    title: relation ? undefined : locale === "ja" ? "すべての関係" : "All relations",
+    labels: relation
+      ? undefined
+      : new Map(shown.map((f) => [f.id, titleIn(index.relationById.get(f.relationId)!, locale)])),
+    locale,
+    facts: shown,
     page: p,
     pages,
     total: facts.length,
     from: lo === undefined ? undefined : yearLabel(yearOf(lo)),
     to: hi === undefined ? undefined : yearLabel(yearOf(hi)),
     pageId: (n) =>
-      customId("timeline", "page", ownerId, n, encode(lo), encode(hi), relationToken(relation.id)),
+      customId(
+        "timeline",
+        "page",
+        ownerId,
+        n,
+        encode(lo),
+        encode(hi),
+        relation ? relationToken(relation.id) : ALL,
+      ),
     sources: index.sourceById,
     version: index.version,
   });
@@ -166,7 +201,7 @@ export default defineCommand({
     const relation = findRelation(index, options.relation);
     const lo = parseBound("from", options.from)?.min;
     const hi = parseBound("to", options.to)?.max;
-    return render(index, relation, actor.id, options.page ?? 1, lo, hi);
+    return render(index, relation, actor.id, options.page ?? 1, lo, hi, localeOf(actor));
   },
   autocomplete({ focused, index }) {
     const typed = fold(focused.value.trim());
@@ -187,11 +222,19 @@ export default defineCommand({
         return {
           reply: noticeReply("Only the person who ran this /timeline can page it. Run `/timeline` yourself."),
         };
-      const relation = relationByToken(ctx.index, relationId ?? "");
-      if (!relation)
+      const relation = relationId === ALL ? undefined : relationByToken(ctx.index, relationId ?? "");
+      if (!relation && relationId !== ALL)
         return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
       return {
-        update: render(ctx.index, relation, ctx.actor.id, pageNumber(page), decode(from), decode(to)),
+        update: render(
+          ctx.index,
+          relation,
+          ctx.actor.id,
+          pageNumber(page),
+          decode(from),
+          decode(to),
+          localeOf(ctx.actor),
+        ),
       };
     },
   },

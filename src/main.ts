@@ -67,7 +67,11 @@ async function main(): Promise<number> {
   const services = {
     store,
     log,
-    commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
+    commands: commands.map((c) => ({
+      name: c.data.name,
+      description: c.data.description,
+      descriptionJa: c.data.description_localizations?.ja ?? undefined,
+    })),
   };
   if (consoleMode) {
     const dispatcher = new Dispatcher(commands, services, { chat });

@@ -1,12 +1,13 @@
 /**
  * The answering engine: question in, Answer out. It knows nothing of Discord.
  *
- * Pipeline: parse the question (intent, period, event anchors, countries, content
- * words) → scope (the relation named, or the pair of countries: a map lookup) → narrow
- * by period (binary search) → expand each content word against the index's vocabulary
- * (exact, synonym, prefix, typo) → score the narrowed facts → answer only when the best
- * fact covers enough of the question's weighted meaning; otherwise say so and offer the
- * nearest facts.
+ * Pipeline: split a question of several parts; for each, parse (intent, period, event
+ * anchors, countries, direction, offices, content words) → scope (the relation named, or
+ * the pair of countries: a map lookup) → narrow by period (binary search) → expand each
+ * content word against the index's vocabulary → score the narrowed facts → answer only
+ * with a fact that holds everything the question requires and covers enough of its
+ * weighted meaning: one fact, a count, every match, or — when two relations answer
+ * equally well — the best of each, labelled. Otherwise say so, with what it does hold.
  */
 import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
@@ -14,30 +15,91 @@ import type { Fact, Relation, Source } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
 import { isStopWord, words } from "../text/normalize.ts";
 import { indexTerms } from "../index/knowledge-index.ts";
+import { specOf } from "./intents.ts";
 import { intersect } from "./periods.ts";
-import { parseQuestion } from "./question.ts";
-import { postingCandidates, rank, type Scored } from "./rank.ts";
+import { cleanQuestion, parseQuestion, splitQuestion, type Locale, type ParsedQuestion } from "./question.ts";
+import { postingCandidates, rank, type Block, type Scored } from "./rank.ts";
 import { countryScope, namedScope, type Scope } from "./scope.ts";
 import { contentTerms, expansionsOf, type QueryTerm } from "./terms.ts";
-import type { Answer, AnswerKind, Citation } from "./types.ts";
+import type { Answer, AnswerKind, Citation, NearMiss } from "./types.ts";
 
 export interface EngineOptions {
   /** Minimum share of the question's weighted terms the best fact must cover. */
   readonly threshold?: number;
-  /** Facts shown in a period list before "and N more". */
+  /** Facts shown in a list before "and N more". */
   readonly listLimit?: number;
   /** Pools up to this size are scanned; larger ones are searched through the inverted index. */
   readonly scanLimit?: number;
+  /** Answer in this language whatever the question's ("ja" for a Discord user whose locale is Japanese). */
+  readonly locale?: Locale | undefined;
 }
 
 const DEFAULTS = { threshold: 0.5, listLimit: 5, scanLimit: 2000 } as const;
-type Options = { readonly threshold: number; readonly listLimit: number; readonly scanLimit: number };
+type Options = {
+  readonly threshold: number;
+  readonly listLimit: number;
+  readonly scanLimit: number;
+  readonly locale?: Locale | undefined;
+};
+/** Relations whose best facts score within this of each other answer "equally well". */
+const AMBIGUITY_MARGIN = 0.08;
 
 /** Answers one question from the index. Never throws on any input string. */
 export function answerQuestion(index: KnowledgeIndex, raw: string, options: EngineOptions = {}): Answer {
   const opts: Options = { ...DEFAULTS, ...options };
-  const q = parseQuestion(typeof raw === "string" ? raw : "", { personWords: index.personWords });
-  const base: Base = { question: raw, intent: q.intent, version: index.version };
+  const text = cleanQuestion(typeof raw === "string" ? raw : "");
+  const parts = splitQuestion(text);
+  if (parts.length < 2)
+    return answerPart(index, parseQuestion(text, { personWords: index.personWords }), raw, opts);
+  // "When did X visit Japan, and when did Y?": a part without a verb of its own borrows the
+  // first part's words, and a part naming no country keeps the first part's countries.
+  const first = parseQuestion(parts[0]!, { personWords: index.personWords });
+  const answers = parts.map((part, i) => {
+    if (i === 0) return answerPart(index, first, part, opts);
+    const own = parseQuestion(part, { personWords: index.personWords });
+    const borrowed = own.countries.length === 0 ? first.countries.map((c) => c.phrase).join(" and ") : "";
+    const needsVerb = !contentTerms(index, own, new Set()).some(
+      (t) => t.kind === "event" || t.kind === "topic",
+    );
+    const extra = needsVerb ? eventWords(index, first) : "";
+    const completed = [part.replace(/[?？]\s*$/, ""), extra, borrowed && `(${borrowed})`]
+      .filter(Boolean)
+      .join(" ");
+    return answerPart(index, parseQuestion(completed, { personWords: index.personWords }), part, opts);
+  });
+  const answered = answers.filter((a) => a.answered);
+  const facts = answers.flatMap((a) => a.facts);
+  return {
+    question: raw,
+    answered: answered.length > 0,
+    kind: "parts",
+    intent: first.intent,
+    locale: opts.locale ?? first.locale,
+    facts,
+    more: 0,
+    parts: answers,
+    suggestions: [],
+    citations: citationsFor(index.sourceById, facts),
+    confidence: Math.min(...answers.map((a) => a.confidence)),
+    version: index.version,
+  };
+}
+
+/** The words of a question's event and topic, for a later part that leaves them out. */
+function eventWords(index: KnowledgeIndex, q: ParsedQuestion): string {
+  return contentTerms(index, q, new Set())
+    .filter((t) => t.kind === "event" || t.kind === "topic" || t.kind === "role")
+    .map((t) => t.word)
+    .join(" ");
+}
+
+function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts: Options): Answer {
+  const base: Base = {
+    question: raw,
+    intent: q.intent,
+    version: index.version,
+    locale: opts.locale ?? q.locale,
+  };
   if (!/[\p{L}\p{N}]/u.test(q.text)) return miss(base, "empty", [], undefined);
 
   // 1. Scope: a relation named by its title or an alias (日本とアフガニスタンの関係), or
@@ -94,10 +156,13 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
     return { ...miss(base, "unknown", nearest, period), relation };
   }
 
-  // 5. Nothing to match but a period or a relation: list what happened.
-  if (confidenceTerms.length === 0) {
-    if (period || codes.length > 0 || scope.named) {
-      const all = pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : []);
+  // 5. Nothing to match but a period, a relation or an order: list what happened, or give
+  //    the earliest or latest fact ("What is the most recent news?").
+  if (confidenceTerms.length === 0 && q.roles.length === 0) {
+    if (period || codes.length > 0 || scope.named || q.order) {
+      const all =
+        pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope));
+      if (q.order && !period) return byOrder(index, base, all, q.order, relation);
       return list(index, base, all, period, relation, opts.listLimit);
     }
     return miss(base, "unknown", [], period);
@@ -105,8 +170,9 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
 
   // 6. Rank and decide.
   const ranked = searchIn(index, pool, inScope, terms, q, period, opts);
-  const best = ranked[0];
-  if (!best || best.coverage < opts.threshold) {
+  const passing = ranked.filter((s) => !s.blocked && s.coverage >= opts.threshold);
+  const best = passing[0];
+  if (!best) {
     const suggestions = ranked
       .filter((s) => s.coverage > 0)
       .slice(0, 3)
@@ -115,16 +181,64 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
       suggestions.length > 0 || !period
         ? suggestions
         : index.nearestInTime(period, 3, inScope).map((f) => f.fact);
-    const confidence = best?.coverage ?? 0;
+    const confidence = ranked[0]?.coverage ?? 0;
     if (scope.uncovered) return uncovered(nearest, period, confidence);
-    return { ...miss(base, "unknown", nearest, period), relation, confidence };
+    return {
+      ...miss(base, "unknown", nearest, period),
+      relation,
+      confidence,
+      near: nearMiss(q, ranked, opts),
+    };
   }
-  if (q.intent === "list" && period) {
-    // "What visits happened in the 1970s?": every fact of the period that matches.
-    const matching = ranked.filter((s) => s.coverage >= opts.threshold).map((s) => s.f);
-    if (matching.length > 1) return list(index, base, matching, period, relation, opts.listLimit);
+
+  // Two relations answer about equally well and the question does not say which: show both.
+  const byRelation = new Map<Relation, Scored>();
+  for (const s of passing) if (!byRelation.has(s.f.relation)) byRelation.set(s.f.relation, s);
+  const rivals = [...byRelation.values()].filter((s) => s.score >= best.score - AMBIGUITY_MARGIN);
+  const shape = specOf(q.intent).shape(q);
+  if (rivals.length > 1 && !scope.named && codes.length < 2 && shape === "fact") {
+    const facts = rivals.slice(0, 3).map((s) => s.f);
+    return {
+      ...found(
+        index,
+        base,
+        "ambiguous",
+        facts.map((f) => f.fact),
+        0,
+        period,
+        undefined,
+        best.coverage,
+      ),
+      relationOf: new Map(facts.map((f) => [f.fact.id, f.relation])),
+    };
   }
-  const chosen = preferByOrder(q.text, ranked, best, opts.threshold);
+
+  const answering = passing.filter((s) => s.score >= best.score - 0.35 || shape !== "fact");
+  if (shape === "count") {
+    // "How many artifacts …": one fact that holds the number answers; otherwise count the facts.
+    if (answering.length === 1 && best.f.hasNumber)
+      return found(index, base, "fact", [best.f.fact], 0, period, best.f.relation, best.coverage);
+    return counted(
+      index,
+      base,
+      answering.map((s) => s.f),
+      period,
+      relation,
+      opts.listLimit,
+      best.coverage,
+    );
+  }
+  if ((shape === "list" || (q.intent === "list" && period)) && answering.length > 1)
+    return list(
+      index,
+      base,
+      answering.map((s) => s.f),
+      period,
+      relation,
+      opts.listLimit,
+      best.coverage,
+    );
+  const chosen = preferByOrder(q, passing, best);
   return found(index, base, "fact", [chosen.f.fact], 0, period, chosen.f.relation, chosen.coverage);
 }
 
@@ -134,7 +248,7 @@ function searchIn(
   pool: readonly IndexedFact[] | undefined,
   member: (f: IndexedFact) => boolean,
   terms: readonly QueryTerm[],
-  q: ReturnType<typeof parseQuestion>,
+  q: ParsedQuestion,
   period: Period | undefined,
   opts: Options,
 ): Scored[] {
@@ -148,14 +262,14 @@ function searchIn(
 /** The fact an event phrase ("the Fall of Kabul") names: the best match; among equals, the earliest. */
 function resolveAnchor(index: KnowledgeIndex, scope: Scope, phrase: string, opts: Options): Fact | undefined {
   const anchor = parseQuestion(phrase, { personWords: index.personWords });
-  const terms = contentTerms(index, anchor, new Set());
+  const terms = contentTerms(index, anchor, new Set()).map((t) => ({ ...t, required: false }));
   if (terms.length === 0) return undefined;
   const ranked = searchIn(
     index,
     scope.facts ?? undefined,
     scope.member,
     terms,
-    anchor,
+    { ...anchor, roles: [] },
     undefined,
     opts,
   ).filter((s) => s.coverage >= Math.max(opts.threshold, 0.75) && s.f.fact.date);
@@ -166,21 +280,62 @@ function resolveAnchor(index: KnowledgeIndex, scope: Scope, phrase: string, opts
   return close[0]?.f.fact;
 }
 
-const FIRST = /\b(?:first|earliest|initially|originally|for the first time)\b/i;
-const LAST = /\b(?:last|latest|most recent(?:ly)?|recently|lately)\b/i;
-
 /** "When did Japan first close its embassy?": among facts that answer about as well, the earliest (or latest). */
-function preferByOrder(text: string, ranked: readonly Scored[], best: Scored, threshold: number): Scored {
-  const order = FIRST.test(text) ? 1 : LAST.test(text) ? -1 : 0;
-  if (order === 0) return best;
-  const close = ranked.filter(
-    (s) => s.f.fact.date && s.coverage >= threshold && s.score >= best.score - 0.05,
-  );
-  close.sort((a, b) => order * (a.f.fact.date!.min - b.f.fact.date!.min));
+function preferByOrder(q: ParsedQuestion, passing: readonly Scored[], best: Scored): Scored {
+  if (!q.order) return best;
+  const sign = q.order === "first" ? 1 : -1;
+  const close = passing.filter((s) => s.f.fact.date && s.score >= best.score - 0.1);
+  close.sort((a, b) => sign * (a.f.fact.date!.min - b.f.fact.date!.min));
   return close[0] ?? best;
 }
 
-type Base = { question: string; intent: Answer["intent"]; version: string };
+/**
+ * The fact that holds the question's event but not who or what it names — "I hold a 1969
+ * visit by King Zahir Shah and Queen Humaira, not one by Queen Elizabeth" — if one comes close.
+ */
+function nearMiss(q: ParsedQuestion, ranked: readonly Scored[], opts: Options): NearMiss | undefined {
+  const near = ranked.find((s) => s.blocked && s.coverage >= opts.threshold * 0.6);
+  if (!near?.blocked) return undefined;
+  return { fact: near.f.fact, missing: describeBlock(q, near.blocked) };
+}
+
+/** What the question names that a blocked fact does not hold, in the question's words. */
+function describeBlock(q: ParsedQuestion, block: Block): string {
+  switch (block.kind) {
+    case "term": {
+      // The missing word with the capitalized words around it ("Queen Elizabeth", "President Ghani").
+      const tokens = q.text.match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+      const at = tokens.findIndex((t) =>
+        t
+          .toLowerCase()
+          .normalize("NFKD")
+          .replace(/[\u0300-\u036f]/g, "")
+          .startsWith(block.term.word.split(" ")[0]!),
+      );
+      if (at < 0) return block.term.word;
+      let from = at;
+      let to = at + block.term.word.split(" ").length;
+      if (/^\p{Lu}/u.test(tokens[at]!)) {
+        while (from > 1 && /^\p{Lu}/u.test(tokens[from - 1]!)) from--;
+        while (to < tokens.length && /^\p{Lu}/u.test(tokens[to]!)) to++;
+      }
+      return tokens.slice(from, to).join(" ");
+    }
+    case "role":
+    case "holder":
+      return q.roles.map((r) => r.name).join(", ");
+    case "direction": {
+      const name = (codes: ReadonlySet<string>) =>
+        [...codes].map((c) => gazetteer().byId(c)?.name ?? c).join(", ");
+      const { agents, targets } = q.direction;
+      if (agents.size && targets.size) return `from ${name(agents)} to ${name(targets)}`;
+      if (targets.size) return `to ${name(targets)}`;
+      return `by ${name(agents)}`;
+    }
+  }
+}
+
+type Base = { question: string; intent: Answer["intent"]; version: string; locale: Locale };
 
 function miss(
   base: Base,
@@ -212,6 +367,8 @@ function found(
   confidence: number,
 ): Answer {
   const citations = citationsFor(index.sourceById, facts);
+  const relations = new Map(facts.map((f) => [f.id, index.relationById.get(f.relationId)!]));
+  const several = new Set(relations.values()).size > 1;
   return {
     ...base,
     answered: true,
@@ -221,7 +378,8 @@ function found(
     suggestions: [],
     citations,
     period,
-    relation,
+    relation: several ? undefined : (relation ?? [...relations.values()][0]),
+    relationOf: several ? relations : undefined,
     confidence,
   };
 }
@@ -233,12 +391,47 @@ function list(
   period: Period | undefined,
   relation: Relation | undefined,
   limit: number,
+  confidence = 1,
 ): Answer {
   if (pool.length === 0) return miss(base, "unknown", [], period);
   const ordered = [...pool].sort((a, b) => a.ordinal - b.ordinal).map((f) => f.fact);
   const shown = ordered.slice(0, limit);
   const kind = shown.length === 1 ? "fact" : "list";
-  return found(index, base, kind, shown, ordered.length - shown.length, period, relation, 1);
+  return found(index, base, kind, shown, ordered.length - shown.length, period, relation, confidence);
+}
+
+function counted(
+  index: KnowledgeIndex,
+  base: Base,
+  matching: readonly IndexedFact[],
+  period: Period | undefined,
+  relation: Relation | undefined,
+  limit: number,
+  confidence: number,
+): Answer {
+  const ordered = [...matching].sort((a, b) => a.ordinal - b.ordinal).map((f) => f.fact);
+  const shown = ordered.slice(0, limit);
+  return {
+    ...found(index, base, "count", shown, ordered.length - shown.length, period, relation, confidence),
+    count: ordered.length,
+  };
+}
+
+/** The earliest or latest dated fact of a pool ("the most recent event between the two countries"). */
+function byOrder(
+  index: KnowledgeIndex,
+  base: Base,
+  pool: readonly IndexedFact[],
+  order: "first" | "last",
+  relation: Relation | undefined,
+): Answer {
+  const dated = pool.filter((f) => f.fact.date);
+  if (dated.length === 0) return miss(base, "unknown", [], undefined);
+  const pick =
+    order === "first"
+      ? dated.reduce((a, b) => (b.fact.date!.min < a.fact.date!.min ? b : a))
+      : dated.reduce((a, b) => (b.fact.date!.max > a.fact.date!.max ? b : a));
+  return found(index, base, "fact", [pick.fact], 0, undefined, relation ?? pick.relation, 1);
 }
 
 /** Numbers each distinct (source, section) in order of first use. */

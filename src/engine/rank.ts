@@ -1,13 +1,24 @@
 /**
  * Scoring facts against a question. `coverage` — the share of the question's weighted
  * meaning a fact covers — decides whether to answer; `score` adds tie-breakers to order
- * the candidates.
+ * the candidates. A fact that lacks something the question requires (a name, the event
+ * asked about, an office, the direction) is `blocked`: it may be offered as the nearest
+ * fact, never given as the answer.
  */
 import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
+import { conflicts, withinRelation } from "../language/direction.ts";
+import { roleAnswers } from "../language/roles.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
-import { stem } from "../text/normalize.ts";
+import { specOf } from "./intents.ts";
 import type { ParsedQuestion } from "./question.ts";
 import type { QueryTerm } from "./terms.ts";
+
+/** Why a fact cannot answer although its words match. */
+export type Block =
+  | { readonly kind: "term"; readonly term: QueryTerm }
+  | { readonly kind: "role" }
+  | { readonly kind: "holder" }
+  | { readonly kind: "direction" };
 
 export interface Scored {
   readonly f: IndexedFact;
@@ -15,27 +26,19 @@ export interface Scored {
   readonly coverage: number;
   /** Coverage plus tie-breaking bonuses (ranking). */
   readonly score: number;
+  /** Set when the fact lacks something the question requires. */
+  readonly blocked?: Block | undefined;
 }
 
 /** A period the question gives counts as one more term, as telling as a fairly rare word. */
 const DATE_WEIGHT = 3;
-
-// Verbs that name the event a question is about. When the best fact has none of them (nor a
-// synonym), it tells of another event: "When did Ayub Khan die?" is not answered by his
-// victory at Maiwand, however well the name matches.
-const EVENT_VERBS = new Set(
-  (
-    "die died death born birth start started begin began end ended finish become became marry married elect elected " +
-    "resign resigned retire retired invade attack attacked kill killed assassinate arrest join joined leave left " +
-    "abolish ban banned collapse crown crowned inaugurate withdraw withdrew build built invent discover win won lose lost " +
-    "sell sold buy bought trade traded"
-  )
-    .split(" ")
-    .map(stem),
-);
-const MISSING_EVENT = 0.7;
-/** How recent a dated fact must be to answer a question about "now": five years before the newest fact. */
-const RECENT_MS = 5 * 365.25 * 86_400_000;
+/** A kind of office the question mentions ("the Afghan royals") counts as a fairly rare word. */
+const ROLE_WEIGHT = 2.5;
+/**
+ * A word found only in the relation's title or the section name (weight < 1) says little
+ * about the fact: it covers the question in part. Names and events must be the fact's own.
+ */
+const OWN_FIELD = 1;
 
 /** Scores every fact of `candidates` that matches anything; best first. */
 export function rank(
@@ -45,8 +48,10 @@ export function rank(
   q: ParsedQuestion,
   period: Period | undefined,
 ): Scored[] {
-  const confidenceWeight = terms.reduce((s, t) => s + (t.rankOnly ? 0 : t.weight), 0);
+  const roleWeight = q.softRoles.length * ROLE_WEIGHT;
+  const confidenceWeight = terms.reduce((s, t) => s + (t.rankOnly ? 0 : t.weight), 0) + roleWeight;
   const dateWeight = period ? DATE_WEIGHT : 0;
+  const spec = specOf(q.intent);
   // One lookup table for the whole question: index term → (query term, quality). Each fact
   // is then read once, whatever the number of expansions.
   const lookup = new Map<number, Array<[number, number]>>();
@@ -71,8 +76,6 @@ export function rank(
       if (!hits) continue;
       const w = weights[k]! / 10;
       for (const [i, quality] of hits) {
-        // A word found only in the relation's title or the section name (weight < 1)
-        // says little about this fact: it covers the question only in part.
         const m = quality * Math.min(1, w);
         if (m > best[i]!) best[i] = m;
         if (w > fieldWeight[i]!) fieldWeight[i] = w;
@@ -80,54 +83,50 @@ export function rank(
     }
     let covered = 0;
     let ranked = 0;
-    let missingEvent = false;
+    let blocked: Block | undefined;
     terms.forEach((t, i) => {
       const m = best[i]!;
-      if (m === 0) {
-        if (!t.rankOnly && EVENT_VERBS.has(t.term)) missingEvent = true;
-        return;
-      }
+      if (t.required && !t.rankOnly && (m === 0 || fieldWeight[i]! < OWN_FIELD))
+        blocked ??= { kind: "term", term: t };
+      if (m === 0) return;
       if (!t.rankOnly) covered += t.weight * m;
       ranked += t.weight * m * (1 + 0.15 * Math.min(fieldWeight[i]! - 1, 2));
     });
     const inPeriod = period && f.fact.date && dateInPeriod(f.fact.date, period) ? dateWeight : 0;
+    for (const soft of q.softRoles)
+      if (f.meaning.roles.some((h) => roleAnswers(soft, h.role))) {
+        covered += ROLE_WEIGHT;
+        ranked += ROLE_WEIGHT;
+      }
     if (ranked === 0 && inPeriod === 0) continue;
-    const fit = intentFit(index, q, f) * (missingEvent ? MISSING_EVENT : 1);
+    blocked ??= agreement(q, f);
+    const fit = spec.fit(q, f, index);
     const coverage = (fit * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
-    const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + intentBonus(q, f);
-    out.push({ f, coverage, score });
+    const direction =
+      q.direction.targets.size > 0 && [...q.direction.targets].some((d) => f.meaning.direction.targets.has(d))
+        ? 0.05
+        : 0;
+    const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + spec.bonus(f) + direction;
+    out.push({ f, coverage, score, blocked });
   }
   return out.sort((a, b) => b.score - a.score || a.f.ordinal - b.f.ordinal);
 }
 
-/** Some facts cannot answer some questions at all: "how many" needs a number, "when" a date. */
-function intentFit(index: KnowledgeIndex, q: ParsedQuestion, f: IndexedFact): number {
-  if (q.intent === "how-many" && !f.hasNumber) return 0.4;
-  if (q.intent === "when" && !f.fact.date) return 0.5;
-  // "Who was the ambassador?" wants a person's name; a fact naming nobody cannot say.
-  if (q.asksForPerson && f.fact.people.length === 0) return 0.4;
-  // "Who is the current …": an event decades old does not say who it is now.
-  if (q.asksForNow && f.fact.date && f.fact.date.max < index.latestDate - RECENT_MS) return 0.5;
-  return 1;
-}
-
-function intentBonus(q: ParsedQuestion, f: IndexedFact): number {
-  const { fact } = f;
-  // "…visited Afghanistan", "aid to Afghanistan": a destination named in the question
-  // prefers facts that have the same destination, which tells the two directions apart.
-  const direction = q.destinations.some((d) => f.destinations.has(d)) ? 0.05 : 0;
-  switch (q.intent) {
-    case "when":
-      return direction + (fact.date ? 0.05 : -0.1);
-    case "who":
-      return direction + (fact.people.length > 0 ? 0.05 : 0);
-    case "where":
-      return direction + (fact.places.length > 0 ? 0.05 : 0);
-    case "how-many":
-      return direction + (f.hasNumber ? 0.1 : 0);
-    default:
-      return direction;
+/**
+ * The offices and direction a question names must be the fact's own: "the Japanese prime
+ * minister visited Afghanistan" is not answered by an Afghan prime minister visiting Japan,
+ * "who was the ambassador" not by a fact that names no ambassador.
+ */
+function agreement(q: ParsedQuestion, f: IndexedFact): Block | undefined {
+  const held = f.meaning.roles;
+  for (const asked of q.roles) {
+    const holders = held.filter((h) => roleAnswers(asked, h.role));
+    if (holders.length === 0) return { kind: "role" };
+    if (q.asksForPerson && !holders.some((h) => h.holder)) return { kind: "holder" };
   }
+  const parties = f.relation.parties.map((p) => p.code);
+  if (conflicts(withinRelation(q.direction, parties), f.meaning.direction)) return { kind: "direction" };
+  return undefined;
 }
 
 /**

@@ -19,7 +19,8 @@ import SearchableMap from "minisearch/SearchableMap";
 import type { Period } from "../knowledge/dates.ts";
 import type { Fact, Knowledge, Relation, Source } from "../knowledge/types.ts";
 import { pacer } from "../pace.ts";
-import { destinationsIn, gazetteer } from "../text/countries.ts";
+import { gazetteer } from "../text/countries.ts";
+import { factMeaning, type FactMeaning } from "./fact-meaning.ts";
 import { isKanaFunctionWord, isStopWord, stem, words } from "../text/normalize.ts";
 
 /** How much a term found in each field counts when ranking (not for confidence). */
@@ -43,8 +44,8 @@ export interface IndexedFact {
   readonly countries: ReadonlySet<string>;
   /** The statement contains a number other than its date (for "how many" questions). */
   readonly hasNumber: boolean;
-  /** Countries the statement names as a destination ("visited Japan", "donor to Afghanistan"). */
-  readonly destinations: ReadonlySet<string>;
+  /** Who acts toward whom, the offices it names and who holds them, its proper names. */
+  readonly meaning: FactMeaning;
 }
 
 /** Turns a field's text into index terms (stop words dropped, stemmed). */
@@ -115,6 +116,7 @@ interface Parts {
   vocabulary: SearchableMap<number>;
   surface: SearchableMap<string>;
   personWords: Map<string, Set<string>>;
+  names: Map<string, number>;
 }
 
 export class KnowledgeIndex {
@@ -135,6 +137,8 @@ export class KnowledgeIndex {
   readonly surface: SearchableMap<string>;
   /** Words of people's names → the other words of those names ("togo" → "heihachiro"). */
   readonly personWords: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Proper names the facts use (folded words: people, places, other names) → how many facts use each. */
+  readonly names: ReadonlyMap<string, number>;
   /** Memo of query-term expansions, owned by the engine. */
   readonly expansionCache = new Map<string, ReadonlyMap<string, number>>();
   /** Each fact's index terms and their field weights, by ordinal. */
@@ -169,6 +173,7 @@ export class KnowledgeIndex {
     this.vocabulary = parts.vocabulary;
     this.surface = parts.surface;
     this.personWords = parts.personWords;
+    this.names = parts.names;
     this.byRelation = parts.byRelation;
     this.factsByCountry = parts.byCountry;
     this.byId = parts.byId;
@@ -385,8 +390,8 @@ function packArrays(facts: number, terms: number, entries: number) {
 /** What the build learns of one fact beyond its terms. */
 interface Analysis {
   countries: ReadonlySet<string>;
-  destinations: ReadonlySet<string>;
   hasNumber: boolean;
+  meaning: FactMeaning;
 }
 
 /**
@@ -458,6 +463,7 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
   // look-up per word of every fact was a tenth of the build).
   const surfaceWords = new Map<string, string>();
   const personWords = new Map<string, Set<string>>();
+  const names = new Map<string, number>();
   const relationTerms = new Map<string, string[]>();
 
   for (const [ordinal, fact] of knowledge.facts.entries()) {
@@ -492,8 +498,9 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
       ordinal,
       countries: analysis.countries,
       hasNumber: analysis.hasNumber,
-      destinations: analysis.destinations,
+      meaning: analysis.meaning,
     };
+    for (const name of analysis.meaning.names) names.set(name, (names.get(name) ?? 0) + 1);
     facts.push(indexed);
     byId.set(fact.id, indexed);
     // Facts arrive in date order (the loader sorts them), undated last.
@@ -594,6 +601,7 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
     vocabulary,
     surface,
     personWords,
+    names,
   };
 }
 
@@ -612,10 +620,12 @@ function analyze(
     for (const t of new Set(termsOf(ws))) terms.set(t, (terms.get(t) ?? 0) + FIELD_WEIGHTS[field]);
   };
   const statementWords = words(fact.statement);
+  // Statements in other languages are searched like the English one ("皇太子" finds 1971).
+  const translatedWords = Object.values(fact.statements ?? {}).flatMap((t) => words(t));
   const peopleWords = fact.people.map((p) => words(p));
   const placeWords = fact.places.map((p) => words(p));
   const keywordWords = fact.keywords.map((k) => words(k));
-  add("statement", statementWords);
+  add("statement", [...statementWords, ...translatedWords]);
   for (const ws of peopleWords) add("people", ws);
   for (const ws of placeWords) add("places", ws);
   for (const t of fact.tags) add("tags", words(t.replace(/-/g, " ")));
@@ -633,12 +643,19 @@ function analyze(
     },
   );
   for (const m of named) countries.add(m.country.code);
-  const destinations = new Set(destinationsIn(statementWords.join(" "), named));
   for (const ws of [statementWords, ...peopleWords, ...placeWords, ...keywordWords])
     for (const w of ws) if (!surfaceWords.has(w) && !isStopWord(w)) surfaceWords.set(w, stem(w));
+  const meaning = factMeaning(fact, relation);
   return {
     countries: shared(countries),
-    destinations: shared(destinations),
     hasNumber: /\d/.test(fact.statement.replace(/\b\d{4}\b/g, "")),
+    meaning: {
+      ...meaning,
+      direction: {
+        ...meaning.direction,
+        agents: shared(new Set(meaning.direction.agents)),
+        targets: shared(new Set(meaning.direction.targets)),
+      },
+    },
   };
 }

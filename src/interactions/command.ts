@@ -64,7 +64,11 @@ export interface Services {
   readonly store: KnowledgeStore;
   readonly log: Logger;
   /** Name and description of every command, for /help (avoids an import cycle). */
-  readonly commands: ReadonlyArray<{ readonly name: string; readonly description: string }>;
+  readonly commands: ReadonlyArray<{
+    readonly name: string;
+    readonly description: string;
+    readonly descriptionJa?: string | undefined;
+  }>;
 }
 
 export interface CommandContext<O> {

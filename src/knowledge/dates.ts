@@ -23,6 +23,8 @@ export interface HistoricalDate {
   readonly uncertain: boolean;
   /** Human label at the date's own precision: "16 February 1907", "September 2022", "the 1970s", "2000 BCE". */
   readonly label: string;
+  /** The same in Japanese: "1907年2月16日", "2022年9月", "1970年代", "紀元前2000年". */
+  readonly labelJa: string;
 }
 
 /** A date that could not be parsed; `reason` is shown to the person editing the file. */
@@ -71,6 +73,17 @@ const SEASONS: Record<number, string> = {
 export function yearLabel(year: number): string {
   return year > 0 ? String(year) : `${1 - year} BCE`;
 }
+
+/** Year number → "1931年" or "紀元前2000年". */
+export function yearLabelJa(year: number): string {
+  return year > 0 ? `${year}年` : `紀元前${1 - year}年`;
+}
+
+const SEASONS_JA: Record<number, string> = {
+  21: "春", 22: "夏", 23: "秋", 24: "冬", 25: "春", 26: "夏", 27: "秋", 28: "冬", 29: "春", 30: "夏", 31: "秋", 32: "冬",
+  33: "第1四半期", 34: "第2四半期", 35: "第3四半期", 36: "第4四半期",
+  37: "前期", 38: "中期", 39: "後期", 40: "前半", 41: "後半",
+};
 
 /** Start of a (possibly negative, astronomical) year in ms since epoch, UTC. */
 export function yearStart(year: number): number {
@@ -122,25 +135,47 @@ interface EdtfValue {
   upper?: EdtfValue | null;
 }
 
-function labelOf(v: EdtfValue): { label: string; precision: Precision } {
+function bceSpanLabelJa(v: { min: number; max: number }): string {
+  return `${yearLabelJa(yearOf(v.min))}～${yearLabelJa(yearOf(v.max))}`;
+}
+
+function labelOf(v: EdtfValue): { label: string; labelJa: string; precision: Precision } {
   const values = v.values ?? [];
   const year = values[0] ?? yearOf(v.min);
   switch (v.type) {
     case "Decade":
-      return { label: year < 0 ? bceSpanLabel(v) : decadeLabel(year * 10), precision: "decade" };
+      return year < 0
+        ? { label: bceSpanLabel(v), labelJa: bceSpanLabelJa(v), precision: "decade" }
+        : { label: decadeLabel(year * 10), labelJa: `${year * 10}年代`, precision: "decade" };
     case "Century":
-      return { label: year < 0 ? bceSpanLabel(v) : `the ${year * 100}s`, precision: "century" };
+      return year < 0
+        ? { label: bceSpanLabel(v), labelJa: bceSpanLabelJa(v), precision: "century" }
+        : { label: `the ${year * 100}s`, labelJa: `${year * 100}年代`, precision: "century" };
     case "Season": {
       const name = SEASONS[values[1] ?? 0] ?? "part of";
-      return { label: `${name} ${yearLabel(year)}`, precision: "season" };
+      return {
+        label: `${name} ${yearLabel(year)}`,
+        labelJa: `${yearLabelJa(year)}${SEASONS_JA[values[1] ?? 0] ?? ""}`,
+        precision: "season",
+      };
     }
     case "Interval": {
       // Open ends ("..") and unknown ends ("") come back as bounds with no finite value.
-      const lower = v.lower && Number.isFinite(v.lower.min) ? labelOf(v.lower).label : null;
-      const upper = v.upper && Number.isFinite(v.upper.max) ? labelOf(v.upper).label : null;
+      const lower = v.lower && Number.isFinite(v.lower.min) ? labelOf(v.lower) : null;
+      const upper = v.upper && Number.isFinite(v.upper.max) ? labelOf(v.upper) : null;
       const label =
-        lower && upper ? `${lower} – ${upper}` : lower ? `since ${lower}` : `until ${upper ?? "?"}`;
-      return { label, precision: "interval" };
+        lower && upper
+          ? `${lower.label} – ${upper.label}`
+          : lower
+            ? `since ${lower.label}`
+            : `until ${upper?.label ?? "?"}`;
+      const labelJa =
+        lower && upper
+          ? `${lower.labelJa}～${upper.labelJa}`
+          : lower
+            ? `${lower.labelJa}以降`
+            : `${upper?.labelJa ?? "?"}まで`;
+      return { label, labelJa, precision: "interval" };
     }
     default: {
       // Unspecified digits ("197X", "19XX") widen a year to a decade or century.
@@ -148,17 +183,34 @@ function labelOf(v: EdtfValue): { label: string; precision: Precision } {
         const start = yearOf(v.min);
         const end = yearOf(v.max);
         if (end - start === 9)
-          return { label: start < 0 ? bceSpanLabel(v) : decadeLabel(start), precision: "decade" };
+          return start < 0
+            ? { label: bceSpanLabel(v), labelJa: bceSpanLabelJa(v), precision: "decade" }
+            : { label: decadeLabel(start), labelJa: `${start}年代`, precision: "decade" };
         if (end - start === 99)
-          return { label: start < 0 ? bceSpanLabel(v) : `the ${start}s`, precision: "century" };
-        if (values.length === 1) return { label: `${yearLabel(start)}–${yearLabel(end)}`, precision: "year" };
+          return start < 0
+            ? { label: bceSpanLabel(v), labelJa: bceSpanLabelJa(v), precision: "century" }
+            : { label: `the ${start}s`, labelJa: `${start}年代`, precision: "century" };
+        if (values.length === 1)
+          return {
+            label: `${yearLabel(start)}–${yearLabel(end)}`,
+            labelJa: `${yearLabelJa(start)}～${yearLabelJa(end)}`,
+            precision: "year",
+          };
       }
       const p = v.precision ?? 1;
       if (p >= 3 && values[1] !== undefined && values[2] !== undefined)
-        return { label: `${values[2]} ${MONTHS[values[1]]} ${yearLabel(year)}`, precision: "day" };
+        return {
+          label: `${values[2]} ${MONTHS[values[1]]} ${yearLabel(year)}`,
+          labelJa: `${yearLabelJa(year)}${values[1] + 1}月${values[2]}日`,
+          precision: "day",
+        };
       if (p === 2 && values[1] !== undefined)
-        return { label: `${MONTHS[values[1]]} ${yearLabel(year)}`, precision: "month" };
-      return { label: yearLabel(year), precision: "year" };
+        return {
+          label: `${MONTHS[values[1]]} ${yearLabel(year)}`,
+          labelJa: `${yearLabelJa(year)}${values[1] + 1}月`,
+          precision: "month",
+        };
+      return { label: yearLabel(year), labelJa: yearLabelJa(year), precision: "year" };
     }
   }
 }
@@ -215,7 +267,7 @@ function parseUncached(input: string): HistoricalDate {
   if (!Number.isFinite(v.min) || !Number.isFinite(v.max)) {
     if (v.type !== "Interval") throw new DateError(`"${text}" has no definite span`);
   }
-  const { label, precision } = labelOf(v);
+  const { label, labelJa, precision } = labelOf(v);
   return {
     edtf: v.edtf,
     min: Number.isFinite(v.min) ? v.min : -8.64e15,
@@ -224,6 +276,7 @@ function parseUncached(input: string): HistoricalDate {
     approximate: Boolean(v.approximate?.value),
     uncertain: Boolean(v.uncertain?.value),
     label: (v.approximate?.value ? "c. " : "") + label + (v.uncertain?.value ? " (uncertain)" : ""),
+    labelJa: labelJa + (v.approximate?.value ? "頃" : "") + (v.uncertain?.value ? "（不確実）" : ""),
   };
 }
 

@@ -304,6 +304,7 @@ async function assemble(
       relations.push({
         id: r.id,
         title: r.title,
+        titles: r.titles,
         parties: [a, b],
         aliases: r.aliases,
         summary: r.summary,

@@ -211,6 +211,7 @@ function buildFact(
     date,
     when: fact.when === undefined ? undefined : intern(fact.when),
     statement: fresh(fact.statement),
+    statements: fact.statements === undefined ? undefined : copied(fact.statements),
     people: list(fact.people),
     places: list(fact.places),
     tags: list(fact.tags),

@@ -14,6 +14,12 @@ const id = z
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const list = z.array(z.string().trim().min(1, "must not be empty").max(120)).default([]);
+/** Texts in other languages, by language code: `{ ja: "…" }`. */
+const localized = (max: number) =>
+  z.record(
+    z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?$/, "must be a language code such as ja"),
+    text(max),
+  );
 
 export const sourceSchema = z.strictObject({
   id,
@@ -35,6 +41,8 @@ export const factSchema = z.strictObject({
   date: edtfText.nullable().optional(),
   when: text(60).optional(),
   statement: text(400),
+  /** The statement in other languages, in our own words too (at least `ja`). */
+  statements: localized(400).optional(),
   people: list,
   places: list,
   tags: z.array(id).default([]),
@@ -47,6 +55,8 @@ export const factSchema = z.strictObject({
 export const relationSchema = z.strictObject({
   id,
   title: text(200),
+  /** The title in other languages. */
+  titles: localized(200).optional(),
   parties: z.array(text(80)).length(2, "must name exactly two countries"),
   aliases: list,
   summary: text(600).optional(),

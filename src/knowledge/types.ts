@@ -14,9 +14,13 @@ export interface Source {
   readonly copy?: string | undefined;
 }
 
+/** Texts in other languages, by language code ("ja"). */
+export type Localized = Readonly<Record<string, string>>;
+
 export interface Relation {
   readonly id: string;
   readonly title: string;
+  readonly titles?: Localized | undefined;
   /** The two countries, in file order; the relation is the same whichever comes first. */
   readonly parties: readonly [Country, Country];
   /** Other names of the relation, native-script titles included. */
@@ -33,6 +37,8 @@ export interface Fact {
   /** How the source words the date ("early 1914"), shown instead of the EDTF label. */
   readonly when?: string | undefined;
   readonly statement: string;
+  /** The statement in other languages ("ja"), written by the curator. */
+  readonly statements?: Localized | undefined;
   readonly people: readonly string[];
   readonly places: readonly string[];
   readonly tags: readonly string[];
@@ -58,4 +64,23 @@ export interface Knowledge {
 /** The date of a fact as shown to users, at its own precision ("early 1914", "2000 BCE"). */
 export function dateLabel(fact: Fact): string | null {
   return fact.when ?? fact.date?.label ?? null;
+}
+
+/**
+ * The date of a fact in a language. The curator's own wording ("early 1914") is English;
+ * other languages get the date's label at its precision ("1914年").
+ */
+export function dateLabelIn(fact: Fact, locale: string): string | null {
+  if (locale === "ja") return fact.date?.labelJa ?? null;
+  return dateLabel(fact);
+}
+
+/** The fact's statement in a language: the curator's translation, or the English one. */
+export function statementIn(fact: Fact, locale: string): string {
+  return fact.statements?.[locale] ?? fact.statement;
+}
+
+/** The relation's title in a language, or the English one. */
+export function titleIn(relation: Relation, locale: string): string {
+  return relation.titles?.[locale] ?? relation.title;
 }

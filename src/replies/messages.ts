@@ -9,9 +9,19 @@ import type { Answer, Citation } from "../engine/types.ts";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { ReloadResult } from "../store/knowledge-store.ts";
 import { formatProblem } from "../knowledge/problems.ts";
-import { dateLabel, type Fact, type Relation, type Source } from "../knowledge/types.ts";
+import {
+  dateLabel,
+  dateLabelIn,
+  statementIn,
+  titleIn,
+  type Fact,
+  type Relation,
+  type Source,
+} from "../knowledge/types.ts";
+import type { Locale } from "../engine/types.ts";
+import { messagesFor } from "./i18n.ts";
 import { knowledgeText, LIMITS, truncate, userText } from "./safe.ts";
-import { capitalize, NOT_KNOWN } from "./text.ts";
+import { capitalize } from "./text.ts";
 
 export const COLORS = {
   answer: 0x3b82f6,
@@ -22,10 +32,10 @@ export const COLORS = {
 } as const;
 
 /** "**16 February 1907** — statement [1]" with the citation number linked to its source. */
-export function factMarkdown(fact: Fact, citation?: Citation): string {
-  const label = dateLabel(fact);
+export function factMarkdown(fact: Fact, citation?: Citation, locale: Locale = "en"): string {
+  const label = dateLabelIn(fact, locale);
   const cite = citation ? ` [\\[${citation.n}\\]](${citation.source.url})` : "";
-  const text = knowledgeText(fact.statement, 600);
+  const text = knowledgeText(statementIn(fact, locale), 600);
   return label ? `**${capitalize(label)}** — ${text}${cite}` : `${text}${cite}`;
 }
 
@@ -65,18 +75,20 @@ export function clampEmbed(embed: APIEmbed): APIEmbed {
   return out;
 }
 
-function sourcesField(citations: readonly Citation[]): APIEmbedField[] {
+function sourcesField(citations: readonly Citation[], locale: Locale = "en"): APIEmbedField[] {
   if (citations.length === 0) return [];
+  const t = messagesFor(locale);
   return [
     {
-      name: citations.length === 1 ? "Source" : "Sources",
+      name: citations.length === 1 ? t.source : t.sources,
       value: citations.map(citationMarkdown).join("\n"),
     },
   ];
 }
 
-function suggestionMenu(facts: readonly Fact[]): Reply["components"] {
+function suggestionMenu(facts: readonly Fact[], locale: Locale): Reply["components"] {
   if (facts.length === 0) return [];
+  const t = messagesFor(locale);
   return [
     {
       type: ComponentType.ActionRow,
@@ -84,9 +96,12 @@ function suggestionMenu(facts: readonly Fact[]): Reply["components"] {
         {
           type: ComponentType.StringSelect,
           custom_id: customId("fact", "show"),
-          placeholder: "Show one of the nearest facts",
+          placeholder: t.showNearest,
           options: facts.slice(0, LIMITS.selectOptions).map((f) => ({
-            label: truncate(`${capitalize(dateLabel(f) ?? "Undated")} · ${f.statement}`, LIMITS.selectLabel),
+            label: truncate(
+              `${capitalize(dateLabelIn(f, locale) ?? t.undated)} · ${knowledgeText(statementIn(f, locale), 200)}`,
+              LIMITS.selectLabel,
+            ),
             value: f.id,
             description: truncate(f.id, LIMITS.selectDescription),
           })),
@@ -96,64 +111,87 @@ function suggestionMenu(facts: readonly Fact[]): Reply["components"] {
   ];
 }
 
-/** The reply to a question (/ask or chat). */
-export function answerReply(answer: Answer, relations: readonly Relation[], ephemeral = false): Reply {
-  const title = userText(answer.question, 200) || "Question";
-  const version = `knowledge ${answer.version}`;
+/** The lines of an answer's body (a part of a multi-part answer renders the same way). */
+function answerLines(answer: Answer, relations: readonly Relation[]): string[] {
+  const t = messagesFor(answer.locale);
+  const { locale } = answer;
   const cite = (f: Fact) => answer.citations.find((c) => c.n === citationNumber(answer.citations, f));
-  let embed: APIEmbed;
-  let components: Reply["components"] = [];
+  const labelled = (f: Fact) => {
+    const r = answer.relationOf?.get(f.id);
+    return `${factMarkdown(f, cite(f), locale)}${r ? ` — *${knowledgeText(titleIn(r, locale), 200)}*` : ""}`;
+  };
   switch (answer.kind) {
-    case "fact": {
-      const fact = answer.facts[0]!;
-      embed = {
-        color: COLORS.answer,
-        title,
-        description: factMarkdown(fact, cite(fact)),
-        fields: sourcesField(answer.citations),
-        footer: footer([answer.relation?.title, fact.id, version]),
-      };
-      break;
+    case "fact":
+      return [labelled(answer.facts[0]!)];
+    case "list":
+    case "count":
+    case "ambiguous": {
+      const lines = answer.facts.map((f) => `• ${labelled(f)}`);
+      if (answer.kind === "count") lines.unshift(`**${t.count(answer.count ?? answer.facts.length)}**`);
+      if (answer.kind === "ambiguous") lines.unshift(t.ambiguous);
+      if (answer.more > 0) lines.push(t.andMore(answer.more));
+      return lines;
     }
-    case "list": {
-      const lines = answer.facts.map((f) => `• ${factMarkdown(f, cite(f))}`);
-      if (answer.more > 0) lines.push(`…and ${answer.more} more — see \`/timeline\`.`);
-      embed = {
-        color: COLORS.answer,
-        title,
-        description: lines.join("\n"),
-        fields: sourcesField(answer.citations),
-        footer: footer([answer.relation?.title, answer.period?.label, version]),
-      };
-      break;
-    }
+    case "parts":
+      return (answer.parts ?? []).flatMap((p) =>
+        answerLines({ ...p, citations: answer.citations }, relations),
+      );
     default: {
-      const lines = [answer.kind === "empty" ? "Ask me about relations between countries." : NOT_KNOWN];
+      const lines = [answer.kind === "empty" ? t.empty : t.notKnown];
       if (answer.kind === "uncovered" && answer.countries)
-        lines.push(`I hold no facts on ${knowledgeText(answer.countries.join("–"), 200)} relations.`);
-      if (answer.kind === "unknown" && answer.period)
-        lines.push(`Nothing I hold matches that in ${answer.period.label}.`);
-      const covered = relations.map((r) => r.title).join(", ");
-      if (covered) lines.push(`I cover: ${knowledgeText(covered, 800)}.`);
-      const fields: APIEmbedField[] = answer.suggestions.length
-        ? [
-            {
-              name: "Nearest facts I hold",
-              value: answer.suggestions.map((f) => `• ${factMarkdown(f)}`).join("\n"),
-            },
-          ]
-        : [];
-      embed = {
-        color: COLORS.unknown,
-        title,
-        description: lines.join("\n"),
-        fields,
-        footer: footer([version]),
-      };
-      components = suggestionMenu(answer.suggestions);
+        lines.push(t.uncovered(knowledgeText(answer.countries.join("–"), 200)));
+      if (answer.kind === "unknown" && answer.period) lines.push(t.nothingIn(answer.period.label));
+      if (answer.near)
+        lines.push(
+          t.nearMiss(factMarkdown(answer.near.fact, undefined, locale), userText(answer.near.missing, 100)),
+        );
+      const covered = relations.map((r) => titleIn(r, locale)).join(t.listSeparator);
+      if (covered) lines.push(t.cover(knowledgeText(covered, 800)));
+      return lines;
     }
   }
-  return { embeds: [clampEmbed(embed)], components, ephemeral };
+}
+
+/** The reply to a question (/ask or chat). */
+export function answerReply(answer: Answer, relations: readonly Relation[], ephemeral = false): Reply {
+  const t = messagesFor(answer.locale);
+  const title = userText(answer.question, 200) || "Question";
+  const version = t.knowledge(answer.version);
+  const relationTitle = answer.relation ? titleIn(answer.relation, answer.locale) : undefined;
+  const description = answerLines(answer, relations).join("\n");
+  if (answer.answered) {
+    const single = answer.kind === "fact" ? answer.facts[0]?.id : undefined;
+    return {
+      embeds: [
+        clampEmbed({
+          color: COLORS.answer,
+          title,
+          description,
+          fields: sourcesField(answer.citations, answer.locale),
+          footer: footer([
+            knowledgeText(relationTitle ?? "", 200) || undefined,
+            single ?? answer.period?.label,
+            version,
+          ]),
+        }),
+      ],
+      components: [],
+      ephemeral,
+    };
+  }
+  const fields: APIEmbedField[] = answer.suggestions.length
+    ? [
+        {
+          name: t.nearest,
+          value: answer.suggestions.map((f) => `• ${factMarkdown(f, undefined, answer.locale)}`).join("\n"),
+        },
+      ]
+    : [];
+  return {
+    embeds: [clampEmbed({ color: COLORS.unknown, title, description, fields, footer: footer([version]) })],
+    components: suggestionMenu(answer.suggestions, answer.locale),
+    ephemeral,
+  };
 }
 
 /** One fact in full: statement, date, quote, source with link. */
@@ -206,10 +244,17 @@ export interface TimelinePage {
   readonly pageId: (page: number) => string;
   readonly sources: ReadonlyMap<string, Source>;
   readonly version: string;
+  readonly locale?: Locale | undefined;
+  /** A relation label per fact, for a timeline that merges several relations. */
+  readonly labels?: ReadonlyMap<string, string> | undefined;
+  /** The heading when it is not one relation's title. */
+  readonly title?: string | undefined;
 }
 
 /** One page of a relation's timeline, with previous / next buttons only its owner may use. */
 export function timelineReply(t: TimelinePage): Reply {
+  const locale = t.locale ?? "en";
+  const m = messagesFor(locale);
   // from/to are what the user typed: echoed like any user text.
   const range =
     t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
@@ -219,7 +264,8 @@ export function timelineReply(t: TimelinePage): Reply {
       `• ${factMarkdown(
         f,
         citations.find((c) => c.n === citationNumber(citations, f)),
-      )}`,
+        locale,
+      )}${t.labels?.get(f.id) ? ` — *${knowledgeText(t.labels.get(f.id)!, 200)}*` : ""}`,
   );
   const button = (label: string, page: number, disabled: boolean) => ({
     type: ComponentType.Button as const,
@@ -232,10 +278,10 @@ export function timelineReply(t: TimelinePage): Reply {
     embeds: [
       clampEmbed({
         color: COLORS.info,
-        title: `${knowledgeText(t.relation.title, 200)}${range}`,
-        description: lines.length ? lines.join("\n") : "No facts in that period.",
-        fields: sourcesField(citations),
-        footer: footer([`page ${t.page} of ${t.pages}`, `${t.total} facts`, `knowledge ${t.version}`]),
+        title: `${knowledgeText(t.title ?? titleIn(t.relation, locale), 200)}${range}`,
+        description: lines.length ? lines.join("\n") : m.noFactsInPeriod,
+        fields: sourcesField(citations, locale),
+        footer: footer([m.page(t.page, t.pages), m.factsCount(t.total), m.knowledge(t.version)]),
       }),
     ],
     components:
@@ -244,8 +290,8 @@ export function timelineReply(t: TimelinePage): Reply {
             {
               type: ComponentType.ActionRow,
               components: [
-                button("◀ Previous", t.page - 1, t.page <= 1),
-                button("Next ▶", t.page + 1, t.page >= t.pages),
+                button(m.previous, t.page - 1, t.page <= 1),
+                button(m.next, t.page + 1, t.page >= t.pages),
               ],
             },
           ]
@@ -295,27 +341,27 @@ export function sourcesReply(index: KnowledgeIndex): Reply {
 
 /** What the bot does and how to ask. */
 export function helpReply(
-  commands: ReadonlyArray<{ name: string; description: string }>,
+  commands: ReadonlyArray<{ name: string; description: string; descriptionJa?: string | undefined }>,
   index: KnowledgeIndex,
+  locale: Locale = "en",
 ): Reply {
-  const relations = index.knowledge.relations.map((r) => r.title).join(", ");
+  const m = messagesFor(locale);
+  const relations = index.knowledge.relations.map((r) => titleIn(r, locale)).join(m.listSeparator);
   return {
     embeds: [
       clampEmbed({
         color: COLORS.info,
-        title: "Kizuna — relations between countries, from cited sources",
+        title: m.helpTitle,
         description: [
-          "Ask a question and I answer in a sentence or two, with the date of the fact and its source.",
-          "When my sources do not hold the answer I say so, and show the nearest facts I have.",
+          ...m.helpBody,
           "",
-          "**Ask** with `/ask`, or mention me in a message: *@Kizuna when were relations established?*",
-          "Questions can name a year, a month, a decade or a range: *what happened in the 1970s?*, *between 2002 and 2012*.",
+          ...commands.map(
+            (c) => `\`/${c.name}\` — ${locale === "ja" && c.descriptionJa ? c.descriptionJa : c.description}`,
+          ),
           "",
-          ...commands.map((c) => `\`/${c.name}\` — ${c.description}`),
-          "",
-          `Relations covered: ${knowledgeText(relations || "none yet", 1000)}.`,
+          m.relationsCovered(knowledgeText(relations || m.noneYet, 1000)),
         ].join("\n"),
-        footer: footer([`knowledge ${index.version}`]),
+        footer: footer([m.knowledge(index.version)]),
       }),
     ],
     ephemeral: true,

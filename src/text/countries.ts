@@ -32,6 +32,20 @@ interface Entry {
   code: string;
   name: string;
   names: string[];
+  /** Adjectives for its people ("Afghan", "Japanese"): a demonym modifies who acts. */
+  demonyms?: string[];
+  capitals?: string[];
+}
+
+/** A country named at a position in a sequence of words. */
+export interface PlacedMention {
+  readonly start: number;
+  readonly length: number;
+  readonly code: string;
+  /** Named by a demonym ("Japanese"), which describes someone rather than a destination. */
+  readonly demonym: boolean;
+  /** Named by its capital ("Kabul"): the city, or the government it stands for. */
+  readonly capital: boolean;
 }
 
 // States that no longer exist but that relations and facts refer to.
@@ -62,6 +76,13 @@ const EXTRA_NAMES: Record<string, string[]> = {
   AF: ["Afghan", "Afghans", "Afghani"],
 };
 
+// Demonyms the package does not list (its first demonym is the one used).
+const EXTRA_DEMONYMS: Record<string, string[]> = {
+  GB: ["British", "English"],
+  US: ["American"],
+  AF: ["Afghan", "Afghani"],
+};
+
 // Words that are country codes or names but mostly mean something else in a question.
 const AMBIGUOUS = new Set([
   "us",
@@ -90,7 +111,11 @@ function buildEntries(): Entry[] {
     for (const t of Object.values(c.translations)) names.push(t.common);
     for (const n of Object.values(c.name.native ?? {})) names.push(n.common);
     names.push(...(EXTRA_NAMES[c.cca2] ?? []));
-    return { code: c.cca2, name: c.name.common, names };
+    const demonyms = Object.values(c.demonyms ?? {})
+      .slice(0, 1)
+      .flatMap((d) => [d.m, d.f]);
+    demonyms.push(...(EXTRA_DEMONYMS[c.cca2] ?? []));
+    return { code: c.cca2, name: c.name.common, names, demonyms, capitals: c.capital ?? [] };
   });
   return [...entries, ...HISTORICAL];
 }
@@ -109,11 +134,22 @@ export class Gazetteer {
   private readonly singleWords: Map<string, Array<[string, Country]>>;
   /** Typo look-ups already made: question words repeat. Bounded. */
   private readonly typoMemo = new Map<string, Country | null>();
+  private readonly demonymPhrases = new Set<string>();
+  /** Capital cities' names (folded words) → their country, by first word: (word count, phrase, country). */
+  private readonly capitalsByFirstWord = new Map<string, Array<readonly [number, string, Country]>>();
 
   constructor(entries: Entry[] = buildEntries()) {
     for (const e of entries) {
       const country = { code: e.code, name: e.name };
       this.byCode.set(e.code, country);
+      for (const d of e.demonyms ?? []) if (d) this.demonymPhrases.add(words(d).join(" "));
+      for (const c of e.capitals ?? []) {
+        const ws = words(c);
+        if (ws.length === 0) continue;
+        const list = this.capitalsByFirstWord.get(ws[0]!) ?? [];
+        list.push([ws.length, ws.join(" "), country]);
+        this.capitalsByFirstWord.set(ws[0]!, list);
+      }
       for (const name of e.names) {
         if (!name) continue;
         const key = words(name).join(" ");
@@ -155,6 +191,45 @@ export class Gazetteer {
     if (byCode && trimmed.length <= 3) return byCode;
     const key = words(trimmed).join(" ");
     return this.phrases.get(key) ?? this.unspaced.find(([n]) => n === key)?.[1];
+  }
+
+  /**
+   * Countries named in a sequence of folded words, with their positions: by name, by
+   * demonym, or by capital city (no typo matching: positions must be exact).
+   */
+  placed(ws: readonly string[]): PlacedMention[] {
+    const out: PlacedMention[] = [];
+    for (let i = 0; i < ws.length;) {
+      let found: PlacedMention | undefined;
+      for (const [n, phrase, country] of this.byFirstWord.get(ws[i]!) ?? []) {
+        if (i + n > ws.length || (n > 1 && ws.slice(i, i + n).join(" ") !== phrase)) continue;
+        found = {
+          start: i,
+          length: n,
+          code: country.code,
+          demonym: this.demonymPhrases.has(phrase),
+          capital: false,
+        };
+        break;
+      }
+      if (!found)
+        for (const [n, phrase, country] of this.capitalsByFirstWord.get(ws[i]!) ?? []) {
+          if (i + n > ws.length || (n > 1 && ws.slice(i, i + n).join(" ") !== phrase)) continue;
+          found = { start: i, length: n, code: country.code, demonym: false, capital: true };
+          break;
+        }
+      if (found) {
+        out.push(found);
+        i += found.length;
+      } else i++;
+    }
+    return out;
+  }
+
+  /** The country whose capital a folded name is ("kabul" → Afghanistan). */
+  capitalOf(name: string): Country | undefined {
+    const ws = words(name);
+    return this.capitalsByFirstWord.get(ws[0] ?? "")?.find(([, phrase]) => phrase === ws.join(" "))?.[2];
   }
 
   /** Country by code. */

@@ -113,6 +113,11 @@ const IRREGULAR: ReadonlyMap<string, string> = new Map(
     .map((pair) => pair.split(":") as [string, string]),
 );
 
+/** The base form of an irregular verb form ("went" → "go"), if it is one. */
+export function irregularBase(word: string): string | undefined {
+  return IRREGULAR.get(word);
+}
+
 export function stem(word: string): string {
   // Words repeat a lot (indexing 100 000 facts stems millions of them): remember, bounded.
   let stemmed = STEMS.get(word);

@@ -52,11 +52,11 @@ describe("findRelation", () => {
       "日本とアフガニスタンの関係",
       "Japan Afghanistan",
     ])
-      expect(findRelation(index, name).id).toBe("afghanistan-japan");
+      expect(findRelation(index, name)?.id).toBe("afghanistan-japan");
   });
 
   it("GIVEN nothing and a single relation THEN it is the default", () => {
-    expect(findRelation(index, undefined).id).toBe("afghanistan-japan");
+    expect(findRelation(index, undefined)?.id).toBe("afghanistan-japan");
   });
 
   it("GIVEN an unknown relation THEN a user error names it, escaped", () => {

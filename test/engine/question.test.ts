@@ -51,9 +51,16 @@ describe("parseQuestion — countries", () => {
 });
 
 describe("parseQuestion — what is asked for", () => {
-  it("GIVEN a destination THEN its country is marked as such", () => {
-    expect(parseQuestion("When did the Afghan king visit Japan?").destinations).toEqual(["JP"]);
-    expect(parseQuestion("Which Japanese royals visited Afghanistan?").destinations).toEqual(["AF"]);
+  it("GIVEN who acts toward whom THEN the actor's and the target's countries are told apart", () => {
+    const king = parseQuestion("When did the Afghan king visit Japan?").direction;
+    expect([...king.agents]).toEqual(["AF"]);
+    expect([...king.targets]).toEqual(["JP"]);
+    const royals = parseQuestion("Which Japanese royals visited Afghanistan?").direction;
+    expect([...royals.agents]).toEqual(["JP"]);
+    expect([...royals.targets]).toEqual(["AF"]);
+    const money = parseQuestion("When did Japan give money to Afghanistan?").direction;
+    expect([...money.agents]).toEqual(["JP"]);
+    expect([...money.targets]).toEqual(["AF"]);
   });
 
   it("GIVEN 'who was the ambassador' THEN a person is asked for; GIVEN 'who pressured … the diplomats' THEN not", () => {

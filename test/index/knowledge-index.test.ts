@@ -105,7 +105,9 @@ function snapshot(ix: KnowledgeIndex) {
       relation: f.relation.id,
       terms: terms.sort(),
       countries: [...f.countries].sort(),
-      destinations: [...f.destinations].sort(),
+      direction: [[...f.meaning.direction.agents].sort(), [...f.meaning.direction.targets].sort()],
+      roles: f.meaning.roles.map((r) => `${r.role.name}=${r.holder ?? ""}`),
+      names: [...f.meaning.names].sort(),
       hasNumber: f.hasNumber,
     };
   });

@@ -150,7 +150,7 @@ describe("loadKnowledge — problems name file, line and fact", () => {
     expect(problemsOf(await loadKnowledge(fixture("unknown-field")))).toEqual([
       'knowledge/brazil-japan.yaml:15: fact "bj-1895-treaty": statement is required',
       'knowledge/brazil-japan.yaml:17: fact "bj-1895-treaty": unknown field "statment" (did you mean "statement"?); ' +
-        "allowed: id, date, when, statement, people, places, tags, keywords, source, section, quote",
+        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote",
     ]);
   });
 
@@ -163,7 +163,7 @@ describe("loadKnowledge — problems name file, line and fact", () => {
     );
     expect(problemsOf(await loadKnowledge(dir))).toEqual([
       "knowledge/chile-peru.yaml:2: relation.title is required",
-      'knowledge/chile-peru.yaml:3: unknown field "titel" (did you mean "title"?); allowed: id, title, parties, aliases, summary',
+      'knowledge/chile-peru.yaml:3: unknown field "titel" (did you mean "title"?); allowed: id, title, titles, parties, aliases, summary',
       'knowledge/chile-peru.yaml:14: unknown field "fakts" (did you mean "facts"?); allowed: relation, sources, facts',
     ]);
   });
@@ -292,7 +292,7 @@ describe("loadKnowledge — problems name file, line and fact", () => {
     expect(problemsOf(await loadKnowledge(dir))).toEqual([
       "knowledge/chile-peru.yaml:12: sources.retrieved must be a date like 2026-11-28",
       'knowledge/chile-peru.yaml:17: fact "cp-pisco-dispute": unknown field "kewords" (did you mean "keywords"?); ' +
-        "allowed: id, date, when, statement, people, places, tags, keywords, source, section, quote",
+        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote",
       'knowledge/chile-peru.yaml:24: fact "cp-1929-treaty-of-lima": places must be a list, not a string',
     ]);
   });

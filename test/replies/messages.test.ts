@@ -218,7 +218,7 @@ describe("answerReply — no answer", () => {
     const e = embedOf(answerReply(ask(""), relations));
     expect(e.title).toBe("Question");
     expect(e.description).toBe(
-      "Ask me about relations between countries.\nI cover: Afghanistan–Japan relations.",
+      'Ask me about relations between countries, e.g. "When were diplomatic relations established?"\nI cover: Afghanistan–Japan relations.',
     );
   });
 

@@ -100,7 +100,7 @@ describe("renderAnswerText", () => {
   it("GIVEN an unknown answer in a period THEN it says nothing matches then and offers the nearest facts", () => {
     const answer = ask("What happened in 1950?");
     const lines = renderAnswerText(answer).split("\n");
-    expect(lines[0]).toBe(`${NOT_KNOWN} (Nothing matching in 1950.)`);
+    expect(lines[0]).toBe(`${NOT_KNOWN} Nothing I hold matches that in 1950.`);
     expect(lines[1]).toBe("Nearest facts I hold:");
     expect(lines.slice(2)).toEqual(answer.suggestions.map((f) => `• ${factLine(f)}`));
   });
@@ -129,6 +129,8 @@ describe("toRecord", () => {
         },
       ],
       factIds: ["af-jp-1907-ayub-khan-visit"],
+      answers: [{ date: "1907-02-16", factIds: ["af-jp-1907-ayub-khan-visit"] }],
+      locale: "en",
     });
   });
 

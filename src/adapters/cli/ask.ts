@@ -48,6 +48,8 @@ async function main(): Promise<number> {
           date: null,
           citations: [],
           factIds: [],
+          answers: [],
+          locale: "en",
         };
       }
       process.stdout.write(`${JSON.stringify(record)}\n`);

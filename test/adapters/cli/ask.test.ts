@@ -53,9 +53,11 @@ describe("npm run ask", () => {
       expect(Object.keys(o).sort()).toEqual([
         "answer",
         "answered",
+        "answers",
         "citations",
         "date",
         "factIds",
+        "locale",
         "question",
       ]);
   });

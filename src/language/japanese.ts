@@ -1,0 +1,235 @@
+/**
+ * Japanese questions: the words of diplomacy with their English counterparts (a small
+ * bilingual glossary), so a Japanese question finds facts through their English words as
+ * well as through their Japanese statements, and its titles, events and directions are
+ * understood as in English. Words are found with ICU's Japanese segmenter
+ * (`Intl.Segmenter`, see normalize.words); the glossary also holds the inflected stems it
+ * produces ("訪れ" of 訪れた).
+ */
+
+/** Japanese word → the English words it stands for (the first is its usual translation). */
+const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
+  // visits and meetings
+  ["訪問", "visit"],
+  ["訪れ", "visit"],
+  ["訪ね", "visit"],
+  ["来日", "visit"],
+  ["来", "come"],
+  ["来ま", "come"],
+  ["行っ", "go"],
+  ["行き", "go"],
+  ["開か", "hold"],
+  ["開", "hold"],
+  ["行わ", "hold"],
+  ["伝わ", "spread"],
+  ["伝わっ", "spread"],
+  ["伝来", "spread"],
+  ["広まっ", "spread"],
+  ["広が", "spread"],
+  ["立場", "position"],
+  ["人口", "population"],
+  ["理由", "reason"],
+  ["訪日", "visit"],
+  ["公式訪問", "official visit"],
+  ["国賓", "state visit"],
+  ["会談", "meet"],
+  ["会っ", "meet"],
+  ["会い", "meet"],
+  ["面会", "meet"],
+  ["会議", "conference"],
+  ["開催", "host"],
+  ["主催", "host"],
+  ["招待", "invite"],
+  ["客", "guest"],
+  ["祝っ", "celebrate"],
+  ["祝い", "celebrate"],
+  // relations, treaties, embassies
+  ["外交関係", "diplomatic relations"],
+  ["外交", "diplomatic"],
+  ["国交", "diplomatic relations"],
+  ["関係", "relations"],
+  ["樹立", "establish"],
+  ["確立", "establish"],
+  ["開始", "begin"],
+  ["始まっ", "begin"],
+  ["始め", "begin"],
+  ["条約", "treaty"],
+  ["友好", "friendship"],
+  ["友好条約", "treaty friendship"],
+  ["協定", "agreement"],
+  ["署名", "sign"],
+  ["調印", "sign"],
+  ["締結", "sign"],
+  ["大使館", "embassy"],
+  ["大使", "ambassador"],
+  ["公使", "envoy"],
+  ["外交官", "diplomat"],
+  ["閉鎖", "close"],
+  ["閉じ", "close"],
+  ["再開", "reopen"],
+  ["撤退", "withdraw"],
+  ["追放", "expel"],
+  ["中立", "neutral"],
+  ["遅れ", "delay"],
+  ["遅らせ", "delay"],
+  ["延期", "delay"],
+  ["妨害", "block"],
+  ["傍受", "intercept"],
+  ["承認", "recognize"],
+  ["管理", "control"],
+  ["支配", "control"],
+  // aid and money
+  ["援助", "aid"],
+  ["支援", "aid"],
+  ["人道", "humanitarian"],
+  ["人道支援", "humanitarian aid"],
+  ["寄付", "donate"],
+  ["寄贈", "donate"],
+  ["献金", "donate"],
+  ["拠出", "contribute"],
+  ["資金", "money"],
+  ["お金", "money"],
+  ["金", "money"],
+  ["提供", "provide"],
+  ["申し出", "offer"],
+  ["約束", "pledge"],
+  ["誓約", "pledge"],
+  ["供与", "provide"],
+  ["ドナー", "donor"],
+  ["援助国", "donor"],
+  ["支援国", "donor"],
+  ["復興", "reconstruction"],
+  ["再建", "rebuild"],
+  ["地震", "earthquake"],
+  ["被災者", "victims"],
+  ["鉱物", "mineral"],
+  ["鉱物資源", "mineral resources"],
+  ["資源", "resources"],
+  ["優先", "priority"],
+  ["返還", "return"],
+  ["返し", "return"],
+  ["返却", "return"],
+  ["文化財", "artifacts"],
+  ["遺物", "artifacts"],
+  ["美術品", "artifacts"],
+  ["博物館", "museum"],
+  ["保護", "protect"],
+  // people and offices
+  ["国王", "king"],
+  ["王", "king"],
+  ["王妃", "queen"],
+  ["女王", "queen"],
+  ["皇太子", "crown prince"],
+  ["王子", "prince"],
+  ["親王", "prince"],
+  ["妃", "princess"],
+  ["王女", "princess"],
+  ["皇帝", "emperor"],
+  ["天皇", "emperor"],
+  ["首相", "prime minister"],
+  ["総理", "prime minister"],
+  ["総理大臣", "prime minister"],
+  ["大統領", "president"],
+  ["外相", "foreign minister"],
+  ["外務大臣", "foreign minister"],
+  ["国務大臣", "state minister"],
+  ["大臣", "minister"],
+  ["閣僚", "minister"],
+  ["指導者", "leader"],
+  ["首脳", "leader"],
+  ["元首", "head of state"],
+  ["国家元首", "head of state"],
+  ["王族", "royal"],
+  ["皇族", "royal"],
+  ["将軍", "general"],
+  ["大将", "general"],
+  ["提督", "admiral"],
+  ["元帥", "marshal"],
+  ["軍人", "officer"],
+  ["将校", "officer"],
+  ["知識人", "intellectual"],
+  ["思想家", "intellectual"],
+  ["代表団", "delegation"],
+  ["メンバー", "members"],
+  ["幹部", "members"],
+  ["タリバン", "taliban"],
+  ["タリバーン", "taliban"],
+  // war, history, culture
+  ["戦争", "war"],
+  ["戦い", "battle"],
+  ["戦闘", "battle"],
+  ["勝利", "victory"],
+  ["勝っ", "win"],
+  ["破っ", "defeat"],
+  ["撃破", "defeat"],
+  ["侵攻", "invasion"],
+  ["侵略", "invasion"],
+  ["占領", "occupation"],
+  ["内戦", "civil war"],
+  ["陥落", "fall"],
+  ["崩壊", "fall"],
+  ["制圧", "takeover"],
+  ["政権", "government"],
+  ["政府", "government"],
+  ["第二次世界大戦", "world war ii"],
+  ["大戦", "world war"],
+  ["日露戦争", "russo-japanese war"],
+  ["仏教", "buddhism"],
+  ["宗教", "religion"],
+  ["神道", "shinto"],
+  ["伝統", "traditions"],
+  ["文化", "culture"],
+  ["近代化", "modernization"],
+  ["模範", "model"],
+  ["手本", "model"],
+  ["称号", "title"],
+  ["日出ずる国", "land rising sun"],
+  ["女性", "women"],
+  ["人権", "human rights"],
+  ["少数民族", "minorities"],
+  ["治安", "security"],
+  ["安全", "security"],
+  ["シルクロード", "silk road"],
+  ["最初", "first"],
+  ["初めて", "first"],
+  ["最後", "last"],
+  ["最新", "latest"],
+  ["最近", "recent"],
+];
+
+const MAP = new Map<string, string>(GLOSSARY);
+const LONGEST = Math.max(...GLOSSARY.map(([ja]) => ja.length));
+
+const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
+const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/** True when the text is written in Japanese (kana, or kanji with Japanese punctuation). */
+export function isJapanese(text: string): boolean {
+  return KANA.test(text) || (JAPANESE.test(text) && /[？。、]/.test(text));
+}
+
+/** The English words a Japanese word stands for, if the glossary has it. */
+export function englishFor(word: string): string | undefined {
+  return MAP.get(word);
+}
+
+/**
+ * English words for the glossary's entries found in a Japanese text, longest first
+ * ("外交関係" before "外交"), so a question's terms can meet English facts.
+ */
+export function englishWordsIn(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length;) {
+    let matched = 0;
+    for (let n = Math.min(LONGEST, text.length - i); n >= 1; n--) {
+      const english = MAP.get(text.slice(i, i + n));
+      if (english) {
+        out.push(english);
+        matched = n;
+        break;
+      }
+    }
+    i += matched || 1;
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Offices and titles, and the kinds of office they are: what a question means by "leaders",
+ * "heads of state", "royals" or "diplomats", and which title in a fact is one of them.
+ * WordNet's own hierarchy does not serve here (a king is a "ruler", not a "leader" or a
+ * "head of state" there), so the classes are written down once, for any relation: they
+ * are the vocabulary of diplomacy, not of one knowledge file.
+ */
+export type RoleClass =
+  | "monarch"
+  | "head-of-state"
+  | "head-of-government"
+  | "leader"
+  | "royalty"
+  | "minister"
+  | "diplomat"
+  | "military"
+  | "official"
+  | "scholar";
+
+export interface Role {
+  /** The canonical title ("prime minister"); synonyms share the same Role. */
+  readonly name: string;
+  /** The kinds of office it is. */
+  readonly classes: ReadonlySet<RoleClass>;
+  /** Set when the words name a kind of office ("leaders"): any office of these kinds answers. */
+  readonly kinds?: ReadonlySet<RoleClass>;
+}
+
+const MONARCH: RoleClass[] = ["monarch", "head-of-state", "royalty", "leader"];
+// Titles (synonyms together) and the kinds of office they are.
+const TITLES: ReadonlyArray<readonly [readonly string[], readonly RoleClass[]]> = [
+  [["king"], MONARCH],
+  [["queen"], MONARCH],
+  [["emperor"], MONARCH],
+  [["empress"], MONARCH],
+  [["shah"], MONARCH],
+  [["emir"], MONARCH],
+  [["sultan"], MONARCH],
+  [["tsar", "czar"], MONARCH],
+  [["president"], ["head-of-state", "leader"]],
+  [
+    ["prime minister", "premier", "chancellor"],
+    ["head-of-government", "leader", "minister", "official"],
+  ],
+  [["crown prince"], ["royalty"]],
+  [["prince"], ["royalty"]],
+  [["princess", "crown princess"], ["royalty"]],
+  [
+    ["foreign minister", "minister of foreign affairs"],
+    ["minister", "official"],
+  ],
+  [
+    ["state minister", "minister of state"],
+    ["minister", "official"],
+  ],
+  [
+    ["ambassador", "envoy", "ambassador extraordinary and plenipotentiary"],
+    ["diplomat", "official"],
+  ],
+  [["consul"], ["diplomat", "official"]],
+  [["general"], ["military"]],
+  [["admiral"], ["military"]],
+  [["marshal"], ["military"]],
+  [["intellectual", "scholar", "thinker", "philosopher", "writer"], ["scholar"]],
+];
+
+// Words that name a kind of office rather than one office.
+const KINDS: ReadonlyArray<readonly [readonly string[], readonly RoleClass[]]> = [
+  [["monarch", "sovereign"], ["monarch"]],
+  [["leader", "ruler", "chief", "head"], ["leader"]],
+  [["head of state", "chief of state"], ["head-of-state"]],
+  [["head of government"], ["head-of-government"]],
+  [
+    ["head of state or government", "head of state and government"],
+    ["head-of-state", "head-of-government"],
+  ],
+  [
+    ["royals", "royalty", "royal family", "imperial family", "royal household", "imperial household"],
+    ["royalty"],
+  ],
+  [["minister", "cabinet minister"], ["minister"]],
+  [["diplomat", "diplomatic staff"], ["diplomat"]],
+  [["officials", "government official", "representative", "delegate"], ["official"]],
+  [["officer", "military officer", "army officer", "commander", "soldier"], ["military"]],
+];
+
+const ROLES = new Map<string, Role>();
+for (const [titles, classes] of TITLES) {
+  const role: Role = { name: titles[0]!, classes: new Set(classes) };
+  for (const t of titles) ROLES.set(t, role);
+}
+for (const [words, kinds] of KINDS) {
+  const role: Role = { name: words[0]!, classes: new Set(kinds), kinds: new Set(kinds) };
+  for (const w of words) ROLES.set(w, role);
+}
+const LONGEST = Math.max(...[...ROLES.keys()].map((k) => k.split(" ").length));
+
+/** Plurals of titles ("ministers", "heads", "princesses", "royalties"). */
+function singular(word: string): string {
+  if (word.endsWith("esses")) return word.slice(0, -2);
+  if (word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+export interface RoleMention {
+  /** Word position in the sequence it was found in. */
+  readonly start: number;
+  readonly length: number;
+  readonly role: Role;
+}
+
+/** Titles in a sequence of folded words, longest first, not overlapping. */
+export function findRoles(ws: readonly string[]): RoleMention[] {
+  const out: RoleMention[] = [];
+  for (let i = 0; i < ws.length;) {
+    let found: RoleMention | undefined;
+    for (let n = Math.min(LONGEST, ws.length - i); n >= 1 && !found; n--) {
+      const parts = ws.slice(i, i + n).map(singular);
+      const role = ROLES.get(parts.join(" ")) ?? ROLES.get(ws.slice(i, i + n).join(" "));
+      if (role) found = { start: i, length: n, role };
+    }
+    if (found) {
+      out.push(found);
+      i += found.length;
+    } else i++;
+  }
+  return out;
+}
+
+/**
+ * Whether an office held in a fact answers for one named in a question: the same office
+ * (or a synonym), or any office of the kinds the question names ("leaders" ⊇ prime minister).
+ */
+export function roleAnswers(asked: Role, held: Role): boolean {
+  if (asked.kinds) {
+    for (const k of asked.kinds) if (held.classes.has(k)) return true;
+    return false;
+  }
+  return asked === held;
+}
+
+const TITLE_WORDS = new Set(
+  [...TITLES.flatMap(([t]) => t), "monarch", "sovereign", "leader", "ruler"]
+    .flatMap((k) => k.split(" "))
+    .filter((w) => !["of", "and", "state", "government", "foreign", "affairs", "head"].includes(w)),
+);
+
+/** True for a word that is part of a title ("king", "minister"): a name's title is not its name. */
+export function isTitleWord(word: string): boolean {
+  return TITLE_WORDS.has(word);
+}
