@@ -41,6 +41,8 @@ type Options = {
   readonly scanLimit: number;
   readonly locale?: Locale | undefined;
 };
+/** Facts of one relation scoring within this of the best answer as well as it does. */
+const TIE = 0.01;
 /** Relations whose best facts score within this of each other answer "equally well". */
 const AMBIGUITY_MARGIN = 0.08;
 
@@ -239,6 +241,21 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
       best.coverage,
     );
   const chosen = preferByOrder(q, passing, best);
+  // Two facts answer exactly as well ("When did Japan close its embassy in Kabul?": 1979 and
+  // 2021): both are the answer, in date order; picking one would hide the other.
+  const equals = q.order
+    ? []
+    : passing.filter((s) => s !== best && s.f.relation === best.f.relation && s.score >= best.score - TIE);
+  if (equals.length > 0)
+    return list(
+      index,
+      base,
+      [best, ...equals].map((s) => s.f),
+      period,
+      best.f.relation,
+      opts.listLimit,
+      best.coverage,
+    );
   return found(index, base, "fact", [chosen.f.fact], 0, period, chosen.f.relation, chosen.coverage);
 }
 

@@ -6,7 +6,8 @@
  * fact, never given as the answer.
  */
 import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
-import { conflicts, withinRelation } from "../language/direction.ts";
+import { conflicts, withinRelation, type Direction } from "../language/direction.ts";
+import type { Relation } from "../knowledge/types.ts";
 import { roleAnswers } from "../language/roles.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
 import { specOf } from "./intents.ts";
@@ -64,6 +65,20 @@ export function rank(
       else lookup.set(id, [[i, quality]]);
     }
   });
+  // A question's direction completed within each relation ("visited Japan" is a visit from
+  // the other party), once per relation rather than per fact.
+  const directions = new Map<Relation, Direction>();
+  const directionIn = (r: Relation) => {
+    let d = directions.get(r);
+    if (!d) {
+      d = withinRelation(
+        q.direction,
+        r.parties.map((p) => p.code),
+      );
+      directions.set(r, d);
+    }
+    return d;
+  };
   const best = new Float64Array(terms.length);
   const fieldWeight = new Float64Array(terms.length);
   const out: Scored[] = [];
@@ -99,7 +114,7 @@ export function rank(
         ranked += ROLE_WEIGHT;
       }
     if (ranked === 0 && inPeriod === 0) continue;
-    blocked ??= agreement(q, f);
+    blocked ??= agreement(q, f, directionIn(f.relation));
     const fit = spec.fit(q, f, index);
     const coverage = (fit * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
     const direction =
@@ -117,15 +132,14 @@ export function rank(
  * minister visited Afghanistan" is not answered by an Afghan prime minister visiting Japan,
  * "who was the ambassador" not by a fact that names no ambassador.
  */
-function agreement(q: ParsedQuestion, f: IndexedFact): Block | undefined {
+function agreement(q: ParsedQuestion, f: IndexedFact, asked: Direction): Block | undefined {
   const held = f.meaning.roles;
   for (const asked of q.roles) {
     const holders = held.filter((h) => roleAnswers(asked, h.role));
     if (holders.length === 0) return { kind: "role" };
     if (q.asksForPerson && !holders.some((h) => h.holder)) return { kind: "holder" };
   }
-  const parties = f.relation.parties.map((p) => p.code);
-  if (conflicts(withinRelation(q.direction, parties), f.meaning.direction)) return { kind: "direction" };
+  if (conflicts(asked, f.meaning.direction)) return { kind: "direction" };
   return undefined;
 }
 

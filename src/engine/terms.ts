@@ -354,10 +354,16 @@ function kindOf(
  */
 function isMisspelledFrameWord(index: KnowledgeIndex, word: string): boolean {
   if (word.length < 5 || index.surface.has(word)) return false;
-  for (const frame of [...LONG_STOP_WORDS, ...LONG_FRAME_WORDS])
-    if (Math.abs(frame.length - word.length) <= 1 && editDistance(frame, word, 1) <= 1) return true;
-  return false;
+  let known = MISSPELLED.get(word);
+  if (known === undefined) {
+    known = LONG_WORDING.some((w) => Math.abs(w.length - word.length) <= 1 && editDistance(w, word, 1) <= 1);
+    if (MISSPELLED.size >= 20_000) MISSPELLED.clear();
+    MISSPELLED.set(word, known);
+  }
+  return known;
 }
+const LONG_WORDING = [...LONG_STOP_WORDS, ...LONG_FRAME_WORDS];
+const MISSPELLED = new Map<string, boolean>();
 
 /** The term's own document frequency, or that of its best stand-in when it is not indexed. */
 function representativeFrequency(

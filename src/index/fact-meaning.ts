@@ -8,7 +8,7 @@ import { directionOf, withinRelation, type Direction } from "../language/directi
 import { findRoles, isTitleWord, type Role } from "../language/roles.ts";
 import type { Fact, Relation } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
-import { isStopWord, words } from "../text/normalize.ts";
+import { fold, isStopWord, words } from "../text/normalize.ts";
 import { isOrdinaryWord } from "../language/lexicon.ts";
 
 export interface HeldRole {
@@ -91,11 +91,15 @@ function properNames(fact: Fact): string[] {
   const keep = (w: string) => !isStopWord(w) && !isTitleWord(w) && !gazetteer().resolve(w, { codes: false });
   for (const n of [...fact.people, ...fact.places]) for (const w of words(n)) if (keep(w)) out.add(w);
   for (const sentence of fact.statement.split(/(?<=[.!?;:])\s+/)) {
-    const tokens = sentence.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu) ?? [];
-    tokens.forEach((t, i) => {
-      if (i === 0 || !/^\p{Lu}/u.test(t)) return;
-      for (const w of words(t)) if (keep(w) && !isOrdinaryWord(w)) out.add(w);
-    });
+    let first = true;
+    for (const m of sentence.matchAll(/\p{Lu}[\p{L}\p{N}]*|[\p{Ll}\p{Lo}\p{N}]+/gu)) {
+      const t = m[0];
+      const opening = first;
+      first = false;
+      if (opening || !/^\p{Lu}/u.test(t)) continue;
+      const w = fold(t);
+      if (keep(w) && !isOrdinaryWord(w)) out.add(w);
+    }
   }
   return [...out];
 }

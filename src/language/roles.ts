@@ -93,7 +93,6 @@ for (const [words, kinds] of KINDS) {
   const role: Role = { name: words[0]!, classes: new Set(kinds), kinds: new Set(kinds) };
   for (const w of words) ROLES.set(w, role);
 }
-const LONGEST = Math.max(...[...ROLES.keys()].map((k) => k.split(" ").length));
 
 /** Plurals of titles ("ministers", "heads", "princesses", "royalties"). */
 function singular(word: string): string {
@@ -110,16 +109,33 @@ export interface RoleMention {
   readonly role: Role;
 }
 
+// Titles by their first word (singular), longest first: most words start none, and are passed at once.
+const BY_FIRST = new Map<string, Array<readonly [readonly string[], Role]>>();
+for (const [phrase, role] of ROLES) {
+  const parts = phrase.split(" ");
+  const list = BY_FIRST.get(parts[0]!) ?? [];
+  list.push([parts, role]);
+  BY_FIRST.set(parts[0]!, list);
+}
+for (const list of BY_FIRST.values()) list.sort((a, b) => b[0].length - a[0].length);
+
 /** Titles in a sequence of folded words, longest first, not overlapping. */
 export function findRoles(ws: readonly string[]): RoleMention[] {
   const out: RoleMention[] = [];
   for (let i = 0; i < ws.length;) {
+    const word = ws[i]!;
+    const candidates = BY_FIRST.get(word) ?? BY_FIRST.get(singular(word));
     let found: RoleMention | undefined;
-    for (let n = Math.min(LONGEST, ws.length - i); n >= 1 && !found; n--) {
-      const parts = ws.slice(i, i + n).map(singular);
-      const role = ROLES.get(parts.join(" ")) ?? ROLES.get(ws.slice(i, i + n).join(" "));
-      if (role) found = { start: i, length: n, role };
-    }
+    if (candidates)
+      for (const [parts, role] of candidates) {
+        if (i + parts.length > ws.length) continue;
+        let k = 1;
+        while (k < parts.length && (ws[i + k] === parts[k] || singular(ws[i + k]!) === parts[k])) k++;
+        if (k === parts.length) {
+          found = { start: i, length: parts.length, role };
+          break;
+        }
+      }
     if (found) {
       out.push(found);
       i += found.length;

@@ -135,6 +135,8 @@ export class Gazetteer {
   /** Typo look-ups already made: question words repeat. Bounded. */
   private readonly typoMemo = new Map<string, Country | null>();
   private readonly demonymPhrases = new Set<string>();
+  /** Single words already resolved (null: not a country). Bounded. */
+  private readonly wordMemo = new Map<string, Country | null>();
   /** Capital cities' names (folded words) → their country, by first word: (word count, phrase, country). */
   private readonly capitalsByFirstWord = new Map<string, Array<readonly [number, string, Country]>>();
 
@@ -186,6 +188,15 @@ export class Gazetteer {
    * Codes only when asked for: in a question, "pm" and "tv" are words, not countries.
    */
   resolve(name: string, options: { codes?: boolean } = { codes: true }): Country | undefined {
+    // A single folded word without codes (how questions and facts ask, word by word): memoized.
+    if (!options.codes && /^[\p{Ll}\p{N}]+$/u.test(name)) {
+      const known = this.wordMemo.get(name);
+      if (known !== undefined) return known ?? undefined;
+      const found = this.phrases.get(name) ?? this.unspaced.find(([n]) => n === name)?.[1];
+      if (this.wordMemo.size >= 50_000) this.wordMemo.clear();
+      this.wordMemo.set(name, found ?? null);
+      return found;
+    }
     const trimmed = name.trim();
     const byCode = options.codes ? this.byCode.get(trimmed.toUpperCase()) : undefined;
     if (byCode && trimmed.length <= 3) return byCode;
