@@ -56,10 +56,15 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
   // "When did X visit Japan, and when did Y?": a part without a verb of its own borrows the
   // first part's words, and a part naming no country keeps the first part's countries.
   const first = parseQuestion(parts[0]!, { personWords: index.personWords });
+  const firstAnswer = answerPart(index, first, parts[0]!, opts);
   const answers = parts.map((part, i) => {
-    if (i === 0) return answerPart(index, first, part, opts);
+    if (i === 0) return firstAnswer;
     const own = parseQuestion(part, { personWords: index.personWords });
-    const borrowed = own.countries.length === 0 ? first.countries.map((c) => c.phrase).join(" and ") : "";
+    // "…and when did it reopen it?": the relation the first part was answered from.
+    const borrowed =
+      own.countries.length === 0
+        ? (firstAnswer.relation?.title ?? first.countries.map((c) => c.phrase).join(" and "))
+        : "";
     const needsVerb = !contentTerms(index, own, new Set()).some(
       (t) => t.kind === "event" || t.kind === "topic",
     );

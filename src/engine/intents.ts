@@ -61,7 +61,8 @@ export const INTENTS: readonly IntentSpec[] = [
     intent: "when",
     pattern:
       /いつ|何年|何月|何日|\bwhen\b|\b(?:what|which) (?:year|date|month|day|decade|century)\b|\bhow long ago\b|\bsince when\b|\bin what year\b/,
-    fit: (q, f, index) => (f.fact.date ? 1 : 0.5) * common(q, f, index),
+    // An undated fact cannot say when, however well it matches.
+    fit: (q, f, index) => (f.fact.date ? 1 : 0.4) * common(q, f, index),
     bonus: (f) => (f.fact.date ? 0.05 : -0.1),
     shape: one,
   },
@@ -83,7 +84,8 @@ export const INTENTS: readonly IntentSpec[] = [
   {
     intent: "who",
     pattern: /\bwho(?:m|se)?\b|誰|だれ|どなた/,
-    fit: (q, f, index) => common(q, f, index),
+    // A fact naming nobody answers "who" only through a country or a group ("the British").
+    fit: (q, f, index) => (f.fact.people.length > 0 ? 1 : 0.7) * common(q, f, index),
     bonus: (f) => (f.fact.people.length > 0 ? 0.05 : 0),
     shape: (q) => (q.plural ? "list" : "fact"),
   },

@@ -203,7 +203,8 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     softRoles,
     countsFacts:
       intent === "how-many" &&
-      (roles.some((r) => r.kinds !== undefined) ||
+      // Kinds of office people are counted in ("how many leaders"); soldiers come in numbers.
+      (roles.some((r) => r.kinds !== undefined && !r.kinds.has("military")) ||
         /\bhow (?:many|often)\b(?: \S+){0,3}? (?:times|visits|occasions|treaties|agreements|meetings|conferences|embassies|trips|delegations|events|heads|leaders|people|persons|officials|royals|kings|presidents|ministers|ambassadors)\b|\bhow often\b|何回|何度|何人/.test(
           folded,
         )),

@@ -14,6 +14,8 @@ import { indexTerms } from "../index/knowledge-index.ts";
 import { englishFor } from "../language/japanese.ts";
 import {
   baseForms,
+  isMotionVerb,
+  isSpeechVerb,
   isAuxiliary,
   isGenericWord,
   isModifierOnly,
@@ -70,6 +72,8 @@ export interface QueryTerm {
 }
 
 const QUALITY = { exact: 1, lemma: 0.95, synonym: 0.8, prefix: 0.8, oneTypo: 0.75, twoTypos: 0.55 } as const;
+/** A dictionary relative's thesaurus synonym stands for the word a little less than the relative. */
+const THESAURUS_STEP = 0.8;
 const MAX_PREFIX = 15;
 
 /** A word as the question uses it: where it stands and whether it is the verb of the question. */
@@ -84,6 +88,7 @@ interface Token {
   readonly role?: { readonly kind: boolean };
 }
 
+const SUPPORT_VERBS = new Set(["pay", "make", "take", "give", "have", "hold", "do", "conduct"]);
 const DO_OR_MODAL = new Set([
   "do",
   "does",
@@ -172,9 +177,13 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       baseForms(word).some((b) => b.pos === "v" && b.lemma !== word) &&
       (/(?:ed|ing|[^s]s)$/.test(word) || irregularBase(word) !== undefined);
     let verb = false;
-    if (pos.has("v") && !led && (inflected || ws[i - 1] === "to")) verb = !/s$/.test(word) || inflected;
+    // "-s" forms are mostly plural nouns ("troops"); inside a noun phrase a participle describes
+    // the noun that follows ("the first *recorded* contact").
+    const next = ws[i + 1];
+    const describes = inPhrase && next !== undefined && partsOfSpeech(next).has("n") && !isStopWord(next);
+    if (pos.has("v") && !led && !describes && (inflected || ws[i - 1] === "to"))
+      verb = /s$/.test(word) ? !pos.has("n") : true;
     else if (afterAuxiliary && !verbFound && pos.has("v") && !led && !isStopWord(word)) {
-      const next = ws[i + 1];
       if (inPhrase && pos.has("n"))
         // Inside "the earliest contacts between …" a noun-or-verb is the noun, unless an
         // object follows it at once ("did the ambassador *offer* the Taliban").
@@ -188,9 +197,11 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       }
       if (verb) inPhrase = false;
     }
+    // "pay a visit", "make a trip", "hold talks": the noun is the event, the verb only carries it.
+    const lemma = baseForms(word).find((b) => b.pos === "v")?.lemma ?? word;
+    if (verb && SUPPORT_VERBS.has(lemma) && DETERMINERS.has(next ?? "")) verb = false;
     if (verb) verbFound = true;
     // Between a determiner and a noun, a participle or adjective describes the noun.
-    const next = ws[i + 1];
     const modifier =
       !verb &&
       led &&
@@ -267,11 +278,21 @@ export function contentTerms(
     const [term] = token.phrase || token.role ? [word] : indexTerms(word);
     if (!term || seen.has(term)) continue;
     seen.add(term);
-    const expansions = token.phrase
+    let expansions = token.phrase
       ? phraseExpansions(index, token.phrase.lemma, token.phrase.pos)
       : token.role
         ? roleExpansions(index, word)
         : expansionsOf(index, term, word);
+    // A verb of motion toward a country ("swing by Japan", "head over to Afghanistan") is a
+    // visit; a verb of speaking ("talk about", "state") is answered by what someone said.
+    const verbWord = token.phrase ? token.phrase.lemma : word;
+    // Only for a verb the knowledge does not use itself: "sign" is signing, not speaking.
+    const own = [...expansions.values()].some((quality) => quality >= QUALITY.lemma);
+    if (token.verb && !own) {
+      if (q.direction.moving && (isMotionVerb(verbWord) || isMotionVerb(verbWord.split(" ")[0]!)))
+        expansions = withClass(index, expansions, MOTION_WORDS);
+      else if (isSpeechVerb(verbWord)) expansions = withClass(index, expansions, SPEECH_WORDS);
+    }
     const kind = kindOf(index, q, word, token, expansions);
     if (kind === undefined) continue;
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most.
@@ -353,7 +374,8 @@ function kindOf(
  * word is that word, not content the knowledge lacks (which would weigh the most).
  */
 function isMisspelledFrameWord(index: KnowledgeIndex, word: string): boolean {
-  if (word.length < 5 || index.surface.has(word)) return false;
+  // A dictionary word is itself ("fight" is not a misspelled "might").
+  if (word.length < 5 || index.surface.has(word) || partsOfSpeech(word).size > 0) return false;
   let known = MISSPELLED.get(word);
   if (known === undefined) {
     known = LONG_WORDING.some((w) => Math.abs(w.length - word.length) <= 1 && editDistance(w, word, 1) <= 1);
@@ -390,6 +412,25 @@ export function expansionsOf(index: KnowledgeIndex, term: string, word: string):
   const value = expand(index, term, word);
   index.cacheExpansion(key, value);
   return value;
+}
+
+// The plain words of a class of verbs that facts are written with.
+const MOTION_WORDS = ["visit", "travel", "come", "trip"];
+const SPEECH_WORDS = ["say", "state", "declare", "speak", "talk", "urge", "express", "announce", "remark"];
+const CLASS_QUALITY = 0.7;
+
+/** Expansions plus the knowledge's plain words of the same class of verb ("visit" for "swing by"). */
+function withClass(
+  index: KnowledgeIndex,
+  expansions: ReadonlyMap<string, number>,
+  words: readonly string[],
+): ReadonlyMap<string, number> {
+  const out = new Map(expansions);
+  for (const w of words) {
+    const t = stem(w);
+    if (index.vocabulary.has(t) && (out.get(t) ?? 0) < CLASS_QUALITY) out.set(t, CLASS_QUALITY);
+  }
+  return out;
 }
 
 /** An office's words as index terms ("prime minister" → prime, minist), with their synonyms. */
@@ -449,7 +490,8 @@ function addWord(
   put: (t: string, q: number) => void,
 ): void {
   if (w.includes(" ") || TOO_COMMON.has(w)) return;
-  const [t] = indexTerms(w);
+  // Most relatives are plain lower-case words: stemmed directly (this runs for every relative).
+  const [t] = /^[a-z]+$/.test(w) ? (isStopWord(w) ? [] : [stem(w)]) : indexTerms(w);
   if (t && index.vocabulary.has(t)) put(t, quality);
 }
 
@@ -482,7 +524,12 @@ function expand(index: KnowledgeIndex, term: string, word: string, fuzzy = true)
       if (top > 0 && frequency(b) === 0) continue;
       const [lemmaTerm] = indexTerms(b.lemma);
       if (lemmaTerm && lemmaTerm !== term && index.vocabulary.has(lemmaTerm)) put(lemmaTerm, QUALITY.lemma);
-      for (const [w, q] of relatedWords(b.lemma, b.pos)) addWord(index, w, q, put);
+      for (const [w, q] of relatedWords(b.lemma, b.pos)) {
+        addWord(index, w, q, put);
+        // One step on through the domain thesaurus: "give" → "giver" (derived) → "donor".
+        if (/^[a-z]+$/.test(w) && !TOO_COMMON.has(w))
+          for (const s of synonymsOf(stem(w))) if (index.vocabulary.has(s)) put(s, q * THESAURUS_STEP);
+      }
     }
   }
   if (!fuzzy) return out;

@@ -207,3 +207,33 @@ const AUXILIARIES = new Set(
 export function isAuxiliary(word: string): boolean {
   return AUXILIARIES.has(word);
 }
+
+/** WordNet's class of verbs of motion ("go", "head", "swing", "travel"). */
+const VERB_MOTION = 38;
+
+/** WordNet's class of verbs of speaking ("say", "talk about", "urge", "declare"). */
+const VERB_COMMUNICATION = 32;
+
+/** True when one of the verb's two most frequent senses is in the given class. */
+function verbOfClass(word: string, lexFile: number): boolean {
+  const wn = wordnet();
+  const forms = word.includes(" ") ? [{ lemma: word, pos: "v" as const }] : baseForms(word);
+  for (const b of forms) {
+    if (b.pos !== "v") continue;
+    const id = wn.id(b.lemma);
+    if (id === undefined) continue;
+    const senses = wn.senses(id, "v");
+    for (let i = 0; i < Math.min(2, senses.length); i++) if (wn.lexFile(senses[i]!) === lexFile) return true;
+  }
+  return false;
+}
+
+/** True for a verb of movement ("swing by", "head over", "send"). */
+export function isMotionVerb(word: string): boolean {
+  return verbOfClass(word, VERB_MOTION);
+}
+
+/** True for a verb of speaking ("talk about", "say", "state"). */
+export function isSpeechVerb(word: string): boolean {
+  return verbOfClass(word, VERB_COMMUNICATION);
+}

@@ -39,7 +39,7 @@ const TITLES: ReadonlyArray<readonly [readonly string[], readonly RoleClass[]]> 
   [["tsar", "czar"], MONARCH],
   [["president"], ["head-of-state", "leader"]],
   [
-    ["prime minister", "premier", "chancellor"],
+    ["prime minister", "premier", "chancellor", "pm"],
     ["head-of-government", "leader", "minister", "official"],
   ],
   [["crown prince"], ["royalty"]],

@@ -19,7 +19,7 @@ export type Pos = "n" | "v" | "a" | "r";
 export const POS: readonly Pos[] = ["n", "v", "a", "r"];
 const FILES: Record<Pos, string> = { n: "noun", v: "verb", a: "adj", r: "adv" };
 /** Bumped whenever the cached layout changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Tables {
   lemmas: string[];
@@ -39,6 +39,8 @@ interface Tables {
   derived: Int32Array;
   /** Synset → its part of speech (index into POS). */
   synsetPos: Uint8Array;
+  /** Synset → its lexicographer file, a coarse sense class (38: verbs of motion). */
+  lexFile: Uint8Array;
 }
 
 /** A CSR (compressed rows) list built from pairs. */
@@ -67,6 +69,7 @@ function parse(dict: string): Tables {
   };
   const synsetIds = new Map<number, number>();
   const synsetPos: number[] = [];
+  const lexFile: number[] = [];
   const memberPairs: number[] = [];
   // Pointers name synsets by (pos, offset); resolved once every synset has its id.
   const hyperRaw: number[] = [];
@@ -85,6 +88,7 @@ function parse(dict: string): Tables {
         const id = synsetPos.length;
         synsetIds.set(key(p, Number(f[0])), id);
         synsetPos.push(p);
+        lexFile.push(Number(f[1]));
         const count = parseInt(f[3]!, 16);
         const words: number[] = [];
         let i = 4;
@@ -160,6 +164,7 @@ function parse(dict: string): Tables {
     derivedStart: deriv.start,
     derived: deriv.values,
     synsetPos: Uint8Array.from(synsetPos),
+    lexFile: Uint8Array.from(lexFile),
   };
 }
 
@@ -174,6 +179,7 @@ const ARRAYS = [
   "derivedStart",
   "derived",
   "synsetPos",
+  "lexFile",
 ] as const;
 
 function serialize(t: Tables, stamp: string): Buffer {
@@ -321,6 +327,11 @@ export class WordNet {
   /** How many synsets are immediately narrower than this one ("give" has hundreds). */
   narrowerCount(synset: number): number {
     return this.narrower[synset] ?? 0;
+  }
+
+  /** The synset's lexicographer file: a coarse class of meaning (38: motion, 40: possession …). */
+  lexFile(synset: number): number {
+    return this.t.lexFile[synset] ?? 0;
   }
 
   synsetPos(synset: number): Pos {

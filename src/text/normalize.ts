@@ -44,7 +44,7 @@ const STOP_WORDS = new Set(
     "what when where who whom whose which why how whats whens wheres whos hows " +
     "this that these those there here it its it's they them their theirs he him his she her hers we us our you your i me my " +
     "any some all each every no not than then so such very just also too only ever " +
-    "tell please know say said give show me list happen happened happens happening occur occurred event events " +
+    "tell please know show me list happen happened happens happening occur occurred event events " +
     "s t d ll re ve"
   ).split(" "),
 );
