@@ -254,12 +254,15 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isChatInputCommand()) {
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
       const work = dispatcher.command(interaction.commandName, options, actor);
-      // Answer within Discord's 3 seconds: defer if the reply is slow to come.
+      // Answer within Discord's 3 seconds: defer at once when the command says its reply may be
+      // slow, else when the reply is slow to come.
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<"late">(
         (resolve) => (timer = setTimeout(() => resolve("late"), deferAfterMs)),
       );
-      const first = await Promise.race([work, late]);
+      const first = dispatcher.commandDefers(interaction.commandName, options)
+        ? "late"
+        : await Promise.race([work, late]);
       clearTimeout(timer);
       if (first !== "late") {
         delivered(await acknowledge(() => interaction.reply(interactionPayload(first))));
@@ -288,6 +291,28 @@ export function startBot(options: BotOptions): Bot {
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const values = interaction.isStringSelectMenu() ? interaction.values : [];
+      const defer = dispatcher.componentDefers(interaction.customId);
+      if (defer) {
+        const work = dispatcher.component(interaction.customId, values, actor);
+        const deferred = await acknowledge(() =>
+          defer === "update"
+            ? interaction.deferUpdate()
+            : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+        );
+        if (deferred === "already") {
+          interaction.deferred = true; // as for slash commands above
+          delivered(deferred);
+        }
+        const result = await work;
+        // After deferUpdate, editReply edits the message the component sits on; after deferReply,
+        // the private reply. A result of the other kind than declared goes where it still can.
+        if ("update" in result)
+          await interaction.editReply(messageBody(result.update) as InteractionEditReplyOptions);
+        else if (defer === "reply")
+          await interaction.editReply(messageBody(result.reply) as InteractionEditReplyOptions);
+        else await interaction.followUp(interactionPayload({ ...result.reply, ephemeral: true }));
+        return;
+      }
       const result = await dispatcher.component(interaction.customId, values, actor);
       delivered(
         await acknowledge(() =>
