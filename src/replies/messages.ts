@@ -205,6 +205,8 @@ export interface TimelinePage {
   readonly to?: string | undefined;
   /** The custom id of the button that shows page n (it carries owner, bounds and relation). */
   readonly pageId: (page: number) => string;
+  /** The custom id of the "📈 Picture" button (same relation and bounds); no button without it. */
+  readonly pictureId?: string | undefined;
   readonly sources: ReadonlyMap<string, Source>;
   readonly version: string;
 }
@@ -229,6 +231,21 @@ export function timelineReply(t: TimelinePage): Reply {
     custom_id: t.pageId(page),
     disabled,
   });
+  const buttons = [
+    ...(t.pages > 1
+      ? [button("◀ Previous", t.page - 1, t.page <= 1), button("Next ▶", t.page + 1, t.page >= t.pages)]
+      : []),
+    ...(t.pictureId
+      ? [
+          {
+            type: ComponentType.Button as const,
+            style: ButtonStyle.Secondary as const,
+            label: "📈 Picture",
+            custom_id: t.pictureId,
+          },
+        ]
+      : []),
+  ];
   return {
     embeds: [
       clampEmbed({
@@ -239,18 +256,47 @@ export function timelineReply(t: TimelinePage): Reply {
         footer: footer([`page ${t.page} of ${t.pages}`, `${t.total} facts`, `knowledge ${t.version}`]),
       }),
     ],
-    components:
-      t.pages > 1
-        ? [
-            {
-              type: ComponentType.ActionRow,
-              components: [
-                button("◀ Previous", t.page - 1, t.page <= 1),
-                button("Next ▶", t.page + 1, t.page >= t.pages),
-              ],
-            },
-          ]
-        : [],
+    components: buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
+  };
+}
+
+export interface TimelinePicture {
+  readonly relation: Relation;
+  readonly png: Buffer;
+  /** Dated facts drawn. */
+  readonly count: number;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly version: string;
+}
+
+/** A timeline drawn as a picture: the PNG attached and shown in an embed. */
+export function timelinePictureReply(t: TimelinePicture): Reply {
+  const range =
+    t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
+  // Attachment names travel in a URL: the relation id is already a slug.
+  const name = `timeline-${t.relation.id}.png`;
+  const title = `${knowledgeText(t.relation.title, 200)}${range}`;
+  return {
+    embeds: [
+      clampEmbed({
+        color: COLORS.info,
+        title,
+        image: { url: `attachment://${name}` },
+        footer: footer([
+          `${t.count} dated facts`,
+          "colours: treaty, embassy, visit, aid, culture",
+          `knowledge ${t.version}`,
+        ]),
+      }),
+    ],
+    files: [
+      {
+        name,
+        data: t.png,
+        description: `Timeline chart of ${t.relation.title}${range}: ${t.count} dated facts, each a marker at its date.`,
+      },
+    ],
   };
 }
 
