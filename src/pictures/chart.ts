@@ -55,6 +55,9 @@ export const LABEL_CHARS = 64;
 const VAGUE =
   /\b(?:early|late|mid|about|around|circa|c\.|onwards|during|before|after|spring|summer|autumn|fall|winter|half|quarter)\b/i;
 
+// The same in Japanese: ごろ/頃 (about), 初め/初頭 (early), 半ば (mid), 末 (late), 中 (during), 以降 (onwards).
+const VAGUE_JA = /ごろ|頃|初め|初頭|半ば|末|中|前半|後半|以降|以前/;
+
 /** The marker shape for a fact's date. */
 export function shapeOf(fact: Fact): MarkerShape {
   const date = fact.date!;
@@ -64,7 +67,7 @@ export function shapeOf(fact: Fact): MarkerShape {
     date.precision === "decade" ||
     date.precision === "century" ||
     date.precision === "interval" ||
-    (fact.when !== undefined && VAGUE.test(fact.when))
+    (fact.when !== undefined && (VAGUE.test(fact.when) || VAGUE_JA.test(fact.when)))
   )
     return "wide";
   return date.precision === "day" ? "point" : "span";
@@ -95,7 +98,7 @@ export function shortLabel(statement: string): string {
   const text = statement.replace(/\s+/g, " ").trim();
   // The first clause carries the event ("Japan closed its embassy in Kabul"); what follows a
   // colon, semicolon or dash is detail.
-  const clause = /^(.{12,}?)(?:[;:]| — | – |\. )/.exec(text)?.[1] ?? text.replace(/\.$/, "");
+  const clause = /^(.{12,}?)(?:[;:；：。]| — | – |\. )/.exec(text)?.[1] ?? text.replace(/[.。]$/, "");
   const chars = [...clause];
   if (chars.length <= LABEL_CHARS) return clause;
   const cut = chars.slice(0, LABEL_CHARS - 1).join("");
