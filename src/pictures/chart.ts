@@ -48,6 +48,8 @@ export interface ChartSpec {
   readonly to?: number | undefined;
 }
 
+const CLAUSE_END = /[;:；：。]| [—–] |\. /g;
+
 /** Longest label, in characters, before it is cut at a word. */
 export const LABEL_CHARS = 64;
 
@@ -97,9 +99,13 @@ export function labelLanguage(locale: string): string {
 export function shortLabel(statement: string): string {
   const text = statement.replace(/\s+/g, " ").trim();
   // The first clause carries the event ("Japan closed its embassy in Kabul"); what follows a
-  // colon, semicolon or dash is detail.
-  const clause = /^(.{12,}?)(?:[;:；：。]| — | – |\. )/.exec(text)?.[1] ?? text.replace(/[.。]$/, "");
-  const chars = [...clause];
+  // colon, semicolon, dash or full stop is detail. Searched from the 12th character on, so a
+  // short opening ("Note: …") is not taken for the clause.
+  CLAUSE_END.lastIndex = 12;
+  const end = CLAUSE_END.exec(text);
+  const clause = end ? text.slice(0, end.index) : text.replace(/[.。]$/, "");
+  if (clause.length <= LABEL_CHARS) return clause; // UTF-16 units ≥ characters
+  const chars = [...clause.slice(0, 2 * LABEL_CHARS)];
   if (chars.length <= LABEL_CHARS) return clause;
   const cut = chars.slice(0, LABEL_CHARS - 1).join("");
   // Cut at a space when there is one late enough; Japanese has none, so cut anywhere.

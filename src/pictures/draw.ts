@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { CATEGORIES, type Category, type ChartSpec, type Theme } from "./chart.ts";
 import { FONTS, layoutTimeline, type Layout, type Measure } from "./layout.ts";
+import { encodePng } from "./png.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -112,7 +113,8 @@ export async function renderTimeline(spec: ChartSpec): Promise<{ png: Buffer; la
   const layout = layoutTimeline(spec, sharedMeasure);
   const canvas = createCanvas(layout.width, layout.height);
   paint(canvas.getContext("2d"), spec, layout);
-  return { png: await canvas.encode("png"), layout };
+  // The background is opaque, so the canvas's premultiplied pixels are the plain ones.
+  return { png: encodePng(canvas.data(), layout.width, layout.height), layout };
 }
 
 function paint(ctx: SKRSContext2D, spec: ChartSpec, layout: Layout): void {

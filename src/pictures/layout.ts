@@ -42,6 +42,8 @@ const BREAK_WIDTH = 18;
 /** Widest label, in pixels (the text is cut to fit). */
 const LABEL_MAX = 400;
 const LABEL_GAP = 6;
+/** A label shorter than this (beyond its date) says too little: the marker goes alone. */
+const MIN_LABEL_TEXT = 56;
 /** Labels go right of their marker while that leaves this much room, else left of it. */
 const MIN_RIGHT_ROOM = 300;
 const ITEM_GAP = 10;
@@ -230,6 +232,20 @@ export function fitText(text: string, font: string, max: number, measure: Measur
 type Interval = [number, number];
 const free = (row: readonly Interval[], [a, b]: Interval) => row.every(([c, d]) => b <= c || a >= d);
 
+/** Pixels free in a row from `from` rightwards, up to `limit` (what is taken is padded already). */
+function spaceRight(row: readonly Interval[], from: number, limit: number): number {
+  let end = limit;
+  for (const [c, d] of row) if (d > from) end = Math.min(end, Math.max(c, from) - ITEM_GAP / 2);
+  return end - from;
+}
+
+/** Pixels free in a row from `from` leftwards, down to `limit`. */
+function spaceLeft(row: readonly Interval[], from: number, limit: number): number {
+  let start = limit;
+  for (const [c, d] of row) if (c < from) start = Math.max(start, Math.min(d, from) + ITEM_GAP / 2);
+  return from - start;
+}
+
 /** Places everything. */
 export function layoutTimeline(spec: ChartSpec, measure: Measure): Layout {
   const left = MARGIN;
@@ -263,29 +279,50 @@ export function layoutTimeline(spec: ChartSpec, measure: Measure): Layout {
     if (x0 < left) [x0, x1] = [left, left + (x1 - x0)];
     if (x1 > right) [x0, x1] = [Math.max(left, right - (x1 - x0)), right];
 
-    // The label goes right of the marker, or left when the right has no room.
+    // The label goes right of the marker, or left when the right has no room: in the first row
+    // from the top where the marker's place is free and the whole label fits beside it; when
+    // every row is taken there, in the row with the most room, cut short.
     const ww = whenWidth(item.when);
     const rightRoom = right - x1 - LABEL_GAP;
     const onRight = rightRoom >= Math.min(LABEL_MAX, MIN_RIGHT_ROOM) || rightRoom >= x0 - LABEL_GAP - left;
-    const room = onRight ? rightRoom : x0 - LABEL_GAP - left;
-    const text = fitText(item.label, FONTS.label, Math.min(LABEL_MAX, room) - ww, measure);
-    const labelW = ww + (text ? measure(text, FONTS.label) : 0);
-    const lx = onRight ? x1 + LABEL_GAP : x0 - LABEL_GAP - labelW;
-    const labelled = text !== "" && lx >= left;
-    const whole: Interval = labelled
-      ? [Math.min(x0, lx) - ITEM_GAP / 2, Math.max(x1, lx + labelW) + ITEM_GAP / 2]
-      : [x0 - 2, x1 + 2];
-    let row = labelled ? rows.findIndex((r) => free(r, whole)) : -1;
+    const wanted = Math.min(LABEL_MAX, ww + measure(item.label, FONTS.label));
+    let row = -1;
+    let best = { row: -1, space: ww + MIN_LABEL_TEXT };
+    for (let r = 0; r < MAX_ROWS; r++) {
+      const taken = rows[r]!;
+      if (!free(taken, [x0 - ITEM_GAP / 2, x1 + ITEM_GAP / 2])) continue;
+      const space = Math.min(
+        LABEL_MAX,
+        onRight ? spaceRight(taken, x1 + LABEL_GAP, right) : spaceLeft(taken, x0 - LABEL_GAP, left),
+      );
+      if (space >= wanted) {
+        best = { row: r, space };
+        break;
+      }
+      if (space > best.space) best = { row: r, space };
+    }
+    let text = "";
+    let labelW = 0;
+    let lx = 0;
+    if (best.row >= 0) {
+      // Text is measured only for the row it goes to: dense pictures skip most labels cheaply.
+      text = fitText(item.label, FONTS.label, best.space - ww, measure);
+      if (text) {
+        row = best.row;
+        labelW = ww + measure(text, FONTS.label);
+        lx = onRight ? x1 + LABEL_GAP : x0 - LABEL_GAP - labelW;
+      }
+    }
     const withLabel = row >= 0;
     if (!withLabel) {
-      // No room for the label: the marker alone, in a free row, or else over other markers.
+      // No room for a label: the marker alone, in a free row, or else over other markers.
       const bare: Interval = [x0 - 2, x1 + 2];
       row = rows.findIndex((r) => free(r, bare));
       if (row < 0) row = labelRows.findIndex((r) => free(r, bare));
       if (row < 0) row = MAX_ROWS - 1;
       rows[row]!.push(bare);
     } else {
-      rows[row]!.push(whole);
+      rows[row]!.push([Math.min(x0, lx) - ITEM_GAP / 2, Math.max(x1, lx + labelW) + ITEM_GAP / 2]);
       labelRows[row]!.push([lx - 1, lx + labelW + 1]);
     }
     used = Math.max(used, row + 1);
