@@ -46,6 +46,9 @@ const NAMED: ReadonlyArray<[RegExp, string]> = [
   [/World War I|the First World War|WWI/, "1914/1918"],
   [/the Cold War/, "1947/1991"],
 ];
+/** Words after a number that make it a quantity, not a year ("1500 km", "2000 people"). */
+const UNITS =
+  "(?:km|kilomet|miles?|metres?|meters?|m\\b|kg|tons?|tonnes?|people|persons|men|soldiers|students|workers|dollars|yen|euros?|pounds)";
 const NUMBERS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, ten: 10 };
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -129,7 +132,10 @@ const PATTERNS: readonly Pattern[] = [
     },
   },
   {
-    re: new RegExp(`(?<![\\d$£€#.,])\\b${YEAR}\\b(?![\\d%]|,\\d|\\.\\d|\\s*(?:BCE?|B\\.C\\.|CE|AD)\\b)`, "g"),
+    re: new RegExp(
+      `(?<![\\d$£€#.,])\\b${YEAR}\\b(?![\\d%]|,\\d|\\.\\d|\\s*(?:BCE?|B\\.C\\.|CE|AD)\\b|\\s+${UNITS})`,
+      "g",
+    ),
     edtf: (m) => m[1],
   },
 ];

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseDocument } from "yaml";
 import { appendDrafts, draftFacts, draftFile, newCandidates, type KnownFact } from "../../import/draft.ts";
@@ -36,7 +37,32 @@ const inside = (dir: string, path: string) => {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 };
 
-async function run(argv: string[]): Promise<string> {
+/** Where the knowledge is, and how to name it in messages. */
+export interface ImportPlace {
+  readonly dir: string;
+  readonly display: string;
+}
+
+export interface ImportOutcome {
+  readonly stdout: string;
+  readonly stderr: string;
+  /** 0, 1 (a problem with the files or names given), 2 (usage). */
+  readonly status: number;
+}
+
+/** Runs the import for `argv` (flags and the article's path); never throws for a user's mistake. */
+export async function importArticle(argv: string[], place: ImportPlace): Promise<ImportOutcome> {
+  const log: string[] = [];
+  try {
+    const stdout = await run(argv, place, (line) => log.push(line));
+    return { stdout, stderr: log.join(""), status: 0 };
+  } catch (error) {
+    if (!(error instanceof ImportError)) throw error;
+    return { stdout: "", stderr: `${log.join("")}import: ${error.message}\n`, status: error.status };
+  }
+}
+
+async function run(argv: string[], place: ImportPlace, report: (line: string) => void): Promise<string> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -67,8 +93,8 @@ async function run(argv: string[]): Promise<string> {
     );
   }
 
-  const { dir: rawDir, display } = cliKnowledgeDir();
-  const dir = resolve(rawDir);
+  const { display } = place;
+  const dir = resolve(place.dir);
   // Paths shown as the real ones: the importer needs the relation's own file.
   const loaded = await loadKnowledge(dir, dir);
   if (!loaded.ok)
@@ -139,7 +165,7 @@ async function run(argv: string[]): Promise<string> {
     output = draftFile(` ${note}`, file.relation, sources.length ? sources : [{ ...source }], fresh);
   }
   if (outPath) writeFileSync(outPath, output);
-  process.stderr.write(
+  report(
     `import: ${candidates.length} dated candidate${candidates.length === 1 ? "" : "s"} in ${shown(articlePath)}, ` +
       `${fresh.length} new, ${candidates.length - fresh.length} already held (same quote)` +
       `${outPath ? `; written to ${shown(outPath)}` : ""}\n`,
@@ -147,11 +173,9 @@ async function run(argv: string[]): Promise<string> {
   return outPath ? "" : output;
 }
 
-run(process.argv.slice(2)).then(
-  (out) => process.stdout.write(out),
-  (error: unknown) => {
-    if (!(error instanceof ImportError)) throw error;
-    process.stderr.write(`import: ${error.message}\n`);
-    process.exitCode = error.status;
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const outcome = await importArticle(process.argv.slice(2), cliKnowledgeDir());
+  process.stdout.write(outcome.stdout);
+  process.stderr.write(outcome.stderr);
+  process.exitCode = outcome.status;
+}
