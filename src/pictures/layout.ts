@@ -215,6 +215,19 @@ export function ticksOf(segment: Segment): Tick[] {
   return ticks;
 }
 
+/** Ticks whose labels would touch the one before (at a break, two segments' ends meet) are left out. */
+function apart(ticks: readonly Tick[], measure: Measure): Tick[] {
+  const out: Tick[] = [];
+  let end = -Infinity;
+  for (const t of ticks) {
+    const half = measure(t.label, FONTS.tick) / 2;
+    if (t.x - half < end + 12) continue;
+    out.push(t);
+    end = t.x + half;
+  }
+  return out;
+}
+
 /** Cuts `text` so that it measures at most `max` pixels, ending in "…". */
 export function fitText(text: string, font: string, max: number, measure: Measure): string {
   if (measure(text, font) <= max) return text;
@@ -318,7 +331,15 @@ export function layoutTimeline(spec: ChartSpec, measure: Measure): Layout {
       // No room for a label: the marker alone, in a free row, or else over other markers.
       const bare: Interval = [x0 - 2, x1 + 2];
       row = rows.findIndex((r) => free(r, bare));
-      if (row < 0) row = labelRows.findIndex((r) => free(r, bare));
+      if (row < 0) {
+        // Every row is taken there: over the fewest markers, never over a label.
+        let fewest = Infinity;
+        for (let r = 0; r < MAX_ROWS; r++) {
+          if (!free(labelRows[r]!, bare)) continue;
+          const over = rows[r]!.reduce((n, [c, d]) => (bare[1] > c && bare[0] < d ? n + 1 : n), 0);
+          if (over < fewest) [fewest, row] = [over, r];
+        }
+      }
       if (row < 0) row = MAX_ROWS - 1;
       rows[row]!.push(bare);
     } else {
@@ -353,7 +374,7 @@ export function layoutTimeline(spec: ChartSpec, measure: Measure): Layout {
     axisY,
     segments,
     breaks: segments.slice(1).map((s) => s.x0 - BREAK_WIDTH / 2),
-    ticks: segments.flatMap(ticksOf),
+    ticks: apart(segments.flatMap(ticksOf), measure),
     markers,
     labels,
     unlabelled: items.length - labels.length,
