@@ -194,6 +194,11 @@ export function factReply(
 
 export const TIMELINE_PAGE_SIZE = 8;
 
+/** " (1960 – 1980)", " (1960 – …)" or nothing: a title's period. The bounds are what the user typed. */
+function rangeSuffix(from: string | undefined, to: string | undefined): string {
+  return from || to ? ` (${from ? userText(from, 40) : "…"} – ${to ? userText(to, 40) : "…"})` : "";
+}
+
 export interface TimelinePage {
   readonly relation: Relation;
   readonly facts: readonly Fact[];
@@ -213,9 +218,7 @@ export interface TimelinePage {
 
 /** One page of a relation's timeline, with previous / next buttons only its owner may use. */
 export function timelineReply(t: TimelinePage): Reply {
-  // from/to are what the user typed: echoed like any user text.
-  const range =
-    t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
+  const range = rangeSuffix(t.from, t.to);
   const citations = citationsFor(t.sources, t.facts);
   const lines = t.facts.map(
     (f) =>
@@ -272,8 +275,7 @@ export interface TimelinePicture {
 
 /** A timeline drawn as a picture: the PNG attached and shown in an embed. */
 export function timelinePictureReply(t: TimelinePicture): Reply {
-  const range =
-    t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
+  const range = rangeSuffix(t.from, t.to);
   // Attachment names travel in a URL: the relation id is already a slug.
   const name = `timeline-${t.relation.id}.png`;
   const title = `${knowledgeText(t.relation.title, 200)}${range}`;
