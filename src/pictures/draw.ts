@@ -107,8 +107,8 @@ export function canvasMeasure(): Measure {
 
 let sharedMeasure: Measure | undefined;
 
-/** Lays out and paints a timeline; resolves to the PNG bytes. */
-export async function renderTimeline(spec: ChartSpec): Promise<{ png: Buffer; layout: Layout }> {
+/** Lays out and paints a timeline, and encodes it as PNG (synchronous: run it in the worker). */
+export function renderTimeline(spec: ChartSpec): { png: Buffer; layout: Layout } {
   sharedMeasure ??= canvasMeasure();
   const layout = layoutTimeline(spec, sharedMeasure);
   const canvas = createCanvas(layout.width, layout.height);

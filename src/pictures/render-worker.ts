@@ -15,12 +15,11 @@ export interface RenderRequest {
 export type RenderResponse = { id: number; png: Uint8Array } | { id: number; error: string };
 
 parentPort?.on("message", (request: RenderRequest) => {
-  renderTimeline(request.spec).then(
-    ({ png }) => parentPort!.postMessage({ id: request.id, png } satisfies RenderResponse),
-    (error: unknown) =>
-      parentPort!.postMessage({
-        id: request.id,
-        error: error instanceof Error ? error.message : String(error),
-      } satisfies RenderResponse),
-  );
+  let response: RenderResponse;
+  try {
+    response = { id: request.id, png: renderTimeline(request.spec).png };
+  } catch (error) {
+    response = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(response);
 });

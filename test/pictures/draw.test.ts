@@ -69,7 +69,7 @@ async function expectLikeReference(name: string, png: Buffer): Promise<void> {
 
 describe("renderTimeline", () => {
   it("GIVEN a relation THEN a PNG of the layout's size, 1200 px wide", async () => {
-    const { png, layout } = await renderTimeline(specOf("afghanistan-japan", "dark"));
+    const { png, layout } = renderTimeline(specOf("afghanistan-japan", "dark"));
     expect(pngSize(png)).toEqual({ width: 1200, height: layout.height });
     expect(layout.height).toBeGreaterThan(300);
     expect(layout.height).toBeLessThan(1000);
@@ -82,19 +82,19 @@ describe("renderTimeline", () => {
     ["brazil-japan-ja-light", "brazil-japan", "light", undefined],
   ] as const)
     it(`GIVEN ${name} THEN the picture matches its reference`, async () => {
-      const { png } = await renderTimeline(specOf(relation, theme, period ? [...period] : undefined));
+      const { png } = renderTimeline(specOf(relation, theme, period ? [...period] : undefined));
       await expectLikeReference(name, png);
     });
 
   it("GIVEN the other theme THEN the comparison tells the pictures apart", async () => {
-    const dark = await decodePng((await renderTimeline(specOf("afghanistan-japan", "dark"))).png);
-    const light = await decodePng((await renderTimeline(specOf("afghanistan-japan", "light"))).png);
+    const dark = await decodePng(renderTimeline(specOf("afghanistan-japan", "dark")).png);
+    const light = await decodePng(renderTimeline(specOf("afghanistan-japan", "light")).png);
     expect(differingShare(dark, light)).toBeGreaterThan(0.5);
   });
 
   it("GIVEN a dark and a light picture THEN each paints an opaque background (readable on either Discord theme)", async () => {
     for (const theme of ["dark", "light"] as const) {
-      const { data } = await decodePng((await renderTimeline(specOf("brazil-japan", theme))).png);
+      const { data } = await decodePng(renderTimeline(specOf("brazil-japan", theme)).png);
       for (let i = 3; i < data.length; i += 4 * 97) expect(data[i]).toBe(255);
     }
   });
