@@ -14,7 +14,7 @@ import { chartSpec } from "../../src/pictures/chart.ts";
 import { renderTimeline } from "../../src/pictures/draw.ts";
 import { PictureRenderer } from "../../src/pictures/renderer.ts";
 import { generateKnowledge } from "./generate.ts";
-import { isMainModule } from "./runtime.ts";
+import { isMainModule, summarize } from "./runtime.ts";
 
 export interface PictureBenchRow {
   readonly facts: number;
@@ -30,9 +30,7 @@ export interface PictureBenchRow {
   readonly png_kb: number;
 }
 
-const pct = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const round = (n: number) => Math.round(n * 100) / 100;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export async function runPictureBenchmark(
   options: { sizes?: readonly number[]; runs?: number } = {},
@@ -84,16 +82,15 @@ export async function runPictureBenchmark(
         renderTimeline(spec(k));
         inline.push(performance.now() - started);
       }
-      times.sort((a, b) => a - b);
-      inline.sort((a, b) => a - b);
+      const worker = summarize(times);
       rows.push({
         facts: size,
         runs,
-        p50_ms: round(pct(times, 50)),
-        p99_ms: round(pct(times, 99)),
-        max_ms: round(times.at(-1)!),
-        inline_p50_ms: round(pct(inline, 50)),
-        loop_block_ms: round(loop.max / 1e6),
+        p50_ms: round2(worker.p50),
+        p99_ms: round2(worker.p99),
+        max_ms: round2(worker.max),
+        inline_p50_ms: round2(summarize(inline).p50),
+        loop_block_ms: round2(loop.max / 1e6),
         png_kb: Math.round(bytes / 1024),
       });
     }

@@ -64,7 +64,7 @@ import {
   type QuestionKind,
 } from "./generate.ts";
 import { hotFunctions, profileStart, profileStop, type HotFunction } from "./profile.ts";
-import { findGc, isMainModule } from "./runtime.ts";
+import { findGc, isMainModule, summarize } from "./runtime.ts";
 
 export { hotFunctions, type HotFunction } from "./profile.ts";
 export type { DiscordEndToEndContext, DiscordEndToEndResult } from "./discord-e2e.ts";
@@ -183,28 +183,7 @@ function collect(): void {
 const MB = 1024 * 1024;
 const round = (n: number, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
-export interface LatencySummary {
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly mean: number;
-  readonly n: number;
-}
-
-/** Nearest-rank percentiles. */
-export function summarize(samples: readonly number[]): LatencySummary {
-  if (samples.length === 0) return { p50: NaN, p99: NaN, max: NaN, mean: NaN, n: 0 };
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return {
-    p50: at(0.5),
-    p99: at(0.99),
-    max: sorted[sorted.length - 1]!,
-    mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
-    n: sorted.length,
-  };
-}
+export { summarize, type LatencySummary } from "./runtime.ts";
 
 // ---------------------------------------------------------------------------------------
 // The plain MiniSearch baseline
