@@ -11,7 +11,14 @@ import type { Locale } from "../src/engine/types.ts";
 import { replyLocale } from "../src/replies/i18n.ts";
 import { parsePeriods } from "../src/engine/periods.ts";
 import { UserError } from "../src/errors.ts";
-import { noticeReply, TIMELINE_PAGE_SIZE, timelineReply } from "../src/replies/messages.ts";
+import { chartSpec, labelLanguage, type Theme } from "../src/pictures/chart.ts";
+import { pictureRenderer } from "../src/pictures/renderer.ts";
+import {
+  noticeReply,
+  TIMELINE_PAGE_SIZE,
+  timelinePictureReply,
+  timelineReply,
+} from "../src/replies/messages.ts";
 import { LIMITS, truncate, userText } from "../src/replies/safe.ts";
 import { gazetteer } from "../src/text/countries.ts";
 import { fold } from "../src/text/normalize.ts";
@@ -101,6 +108,29 @@ const decode = (s: string | undefined) => {
   return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? n : undefined;
 };
 
+/**
+ * The relation's facts in [lo, hi] (a fuzzy date counts if it overlaps); all of them without
+ * bounds; every relation's without a relation.
+ */
+function factsIn(
+  index: KnowledgeIndex,
+  relation: Relation | undefined,
+  lo: number | undefined,
+  hi: number | undefined,
+) {
+  if (lo !== undefined && hi !== undefined && lo > hi)
+    throw new UserError("from: must not be after to.", "bad-range");
+  return (relation ? (index.byRelation.get(relation.id) ?? []) : index.facts)
+    .map((f) => f.fact)
+    .filter(
+      (f) =>
+        (lo === undefined && hi === undefined) ||
+        (f.date && (lo === undefined || f.date.max >= lo) && (hi === undefined || f.date.min <= hi)),
+    );
+}
+
+const boundLabel = (ms: number | undefined) => (ms === undefined ? undefined : yearLabel(yearOf(ms)));
+
 function render(
   index: KnowledgeIndex,
   relation: Relation | undefined,
@@ -110,18 +140,10 @@ function render(
   hi: number | undefined,
   locale: Locale,
 ) {
-  if (lo !== undefined && hi !== undefined && lo > hi)
-    throw new UserError("from: must not be after to.", "bad-range");
   const first = relation ?? index.knowledge.relations[0];
   if (!first) throw new UserError("No relations are loaded.", "relation-missing");
   // Without a relation, every relation's facts together, each labelled with its relation.
-  const facts = (relation ? (index.byRelation.get(relation.id) ?? []) : index.facts)
-    .map((f) => f.fact)
-    .filter(
-      (f) =>
-        (lo === undefined && hi === undefined) ||
-        (f.date && (lo === undefined || f.date.max >= lo) && (hi === undefined || f.date.min <= hi)),
-    );
+  const facts = factsIn(index, relation, lo, hi);
   const pages = Math.max(1, Math.ceil(facts.length / TIMELINE_PAGE_SIZE));
   const p = Math.min(Math.max(1, page), pages);
   const shown = facts.slice((p - 1) * TIMELINE_PAGE_SIZE, p * TIMELINE_PAGE_SIZE);
@@ -136,8 +158,8 @@ function render(
     page: p,
     pages,
     total: facts.length,
-    from: lo === undefined ? undefined : yearLabel(yearOf(lo)),
-    to: hi === undefined ? undefined : yearLabel(yearOf(hi)),
+    from: boundLabel(lo),
+    to: boundLabel(hi),
     pageId: (n) =>
       customId(
         "timeline",
@@ -148,9 +170,50 @@ function render(
         encode(hi),
         relation ? relationToken(relation.id) : ALL,
       ),
+    // A picture is of one relation: the merged timeline has none.
+    pictureId: relation
+      ? customId("timeline", "picture", encode(lo), encode(hi), relationToken(relation.id))
+      : undefined,
     sources: index.sourceById,
     version: index.version,
   });
+}
+
+/** The period drawn as a picture (painted off the event loop, cached; see src/pictures). */
+async function picture(
+  index: KnowledgeIndex,
+  relation: Relation,
+  lo: number | undefined,
+  hi: number | undefined,
+  theme: Theme,
+  locale: string,
+) {
+  const facts = factsIn(index, relation, lo, hi).filter((f) => f.date);
+  if (facts.length === 0)
+    throw new UserError("There are no dated facts in that period to draw.", "nothing-to-draw");
+  const [from, to] = [boundLabel(lo), boundLabel(hi)];
+  const png = await pictureRenderer().render(
+    {
+      version: index.version,
+      relationId: relation.id,
+      from: lo,
+      to: hi,
+      theme,
+      locale: labelLanguage(locale),
+    },
+    () =>
+      chartSpec({
+        relation,
+        facts,
+        theme,
+        version: index.version,
+        locale,
+        from: lo,
+        to: hi,
+        period: from || to ? `${from ?? "…"} – ${to ?? "…"}` : undefined,
+      }),
+  );
+  return timelinePictureReply({ relation, png, count: facts.length, from, to, version: index.version });
 }
 
 export default defineCommand({
@@ -195,14 +258,37 @@ export default defineCommand({
         min_value: 1,
         max_value: 10000,
       },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        name: "picture",
+        description: "Attach the period as a chart (PNG)",
+        name_localizations: { ja: "画像" },
+        description_localizations: { ja: "期間を図（PNG）で表示する" },
+      },
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "theme",
+        description: "Colours of the chart: dark (default) or light",
+        name_localizations: { ja: "テーマ" },
+        description_localizations: { ja: "図の配色：ダーク（既定）またはライト" },
+        choices: [
+          { name: "dark", name_localizations: { ja: "ダーク" }, value: "dark" },
+          { name: "light", name_localizations: { ja: "ライト" }, value: "light" },
+        ],
+      },
     ],
   },
   execute({ options, actor, index }) {
     const relation = findRelation(index, options.relation);
     const lo = parseBound("from", options.from)?.min;
     const hi = parseBound("to", options.to)?.max;
+    if (options.picture) {
+      if (!relation) throw new UserError("Name the relation to draw (see `/relations`).", "relation-missing");
+      return picture(index, relation, lo, hi, options.theme === "light" ? "light" : "dark", actor.locale);
+    }
     return render(index, relation, actor.id, options.page ?? 1, lo, hi, localeOf(actor));
   },
+  defers: (options) => options.picture === true,
   autocomplete({ focused, index }) {
     const typed = fold(focused.value.trim());
     return index.knowledge.relations
@@ -236,6 +322,22 @@ export default defineCommand({
           localeOf(ctx.actor),
         ),
       };
+    },
+    // Anyone may look at the picture of a page they see: it comes as a private reply.
+    picture: {
+      defer: "reply",
+      async run(ctx: ComponentContext) {
+        const [from, to, relationId] = ctx.args;
+        const relation = relationByToken(ctx.index, relationId ?? "");
+        if (!relation)
+          return { reply: noticeReply("That relation is no longer in my knowledge. Run `/relations`.") };
+        return {
+          reply: {
+            ...(await picture(ctx.index, relation, decode(from), decode(to), "dark", ctx.actor.locale)),
+            ephemeral: true,
+          },
+        };
+      },
     },
   },
 });

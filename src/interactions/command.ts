@@ -21,6 +21,12 @@ export interface OptionData {
   readonly max_length?: number;
   readonly min_value?: number;
   readonly max_value?: number;
+  /** The only values allowed (Discord shows them as a menu). */
+  readonly choices?: readonly {
+    readonly name: string;
+    readonly name_localizations?: LocalizationMap;
+    readonly value: string;
+  }[];
 }
 
 export interface CommandData {
@@ -103,6 +109,18 @@ export interface ComponentContext {
 /** A component either rewrites the message it sits on, or answers with a new reply. */
 export type ComponentResult = { readonly update: Reply } | { readonly reply: Reply };
 
+export type ComponentHandler = (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult;
+
+/**
+ * A component whose answer may take a while (it renders a picture): the adapter acknowledges
+ * it at once — as a new private reply still "thinking", or as an update to come — and sends
+ * the result when it is ready.
+ */
+export interface SlowComponent {
+  readonly defer: "reply" | "update";
+  readonly run: ComponentHandler;
+}
+
 export interface Command<D extends CommandData = CommandData> {
   readonly data: D;
   /** Refused outside a server (DMs). */
@@ -117,11 +135,14 @@ export interface Command<D extends CommandData = CommandData> {
    */
   readonly privacy?: { readonly always: true } | { readonly option: string };
   execute(ctx: CommandContext<OptionsOf<D>>): Promise<Reply> | Reply;
+  /**
+   * True when the reply to these options may take a while (a picture is rendered): the
+   * adapter acknowledges at once (Discord's "thinking…") instead of waiting to see.
+   */
+  defers?(options: OptionsOf<D>): boolean;
   autocomplete?(ctx: AutocompleteContext): readonly Choice[];
   /** Button and select handlers, by action: custom id "kz:<command>:<action>:args…". */
-  readonly components?: Readonly<
-    Record<string, (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult>
-  >;
+  readonly components?: Readonly<Record<string, ComponentHandler | SlowComponent>>;
 }
 
 /** Declares a command; `const` keeps the option names literal so handlers are typed from them. */

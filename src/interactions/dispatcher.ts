@@ -19,6 +19,7 @@ import type {
   ComponentResult,
   OptionData,
   Services,
+  SlowComponent,
 } from "./command.ts";
 import type { Cooldown } from "./cooldown.ts";
 
@@ -82,6 +83,23 @@ export class Dispatcher {
     });
   }
 
+  /** Whether a slash command's reply to these options may be slow (see Command.defers); never throws. */
+  commandDefers(name: string, rawOptions: Readonly<Record<string, unknown>>): boolean {
+    const command = this.byName.get(name);
+    if (!command?.defers) return false;
+    try {
+      return command.defers(coerceOptions(command.data.options ?? [], rawOptions));
+    } catch {
+      return false; // bad options: the command answers at once with the problem
+    }
+  }
+
+  /** How a component's answer is acknowledged before it is ready, when it may be slow (see SlowComponent). */
+  componentDefers(customId: string): SlowComponent["defer"] | undefined {
+    const entry = this.componentEntry(String(customId).split(":"));
+    return entry && typeof entry !== "function" ? entry.defer : undefined;
+  }
+
   /** Autocomplete choices; never throws (a failure offers nothing). */
   autocomplete(
     name: string,
@@ -108,13 +126,10 @@ export class Dispatcher {
     const reply = await this.run(
       { kind: "component", command: `${commandName}:${action}`, actor },
       async (index) => {
-        // The action comes from a custom id anyone can craft: only the command's own handlers count
-        // ("constructor" must not reach Object's).
-        const components = this.byName.get(commandName)?.components;
-        const handler =
-          prefix === "kz" && components && Object.hasOwn(components, action) ? components[action] : undefined;
-        if (!handler)
+        const entry = this.componentEntry([prefix, commandName, action]);
+        if (!entry)
           throw new UserError("That button no longer works; run the command again.", "unknown-component");
+        const handler = typeof entry === "function" ? entry : entry.run;
         result = await handler({ args, values, actor, index, services: this.services });
         return "update" in result ? result.update : result.reply;
       },
@@ -144,6 +159,16 @@ export class Dispatcher {
       return answer;
     });
     return silent ? null : reply;
+  }
+
+  /** The handler named by a custom id's "kz", command and action parts. */
+  private componentEntry([prefix, commandName = "", action = ""]: readonly (string | undefined)[]) {
+    // The action comes from a custom id anyone can craft: only the command's own handlers count
+    // ("constructor" must not reach Object's).
+    const components = this.byName.get(commandName)?.components;
+    return prefix === "kz" && components && Object.hasOwn(components, action)
+      ? components[action]
+      : undefined;
   }
 
   private takeCooldown(actor: Actor): void {
@@ -241,6 +266,11 @@ export function coerceOptions(
       default: {
         if (typeof value !== "string")
           throw new UserError(`Option “${def.name}” must be text.`, "option-type");
+        if (def.choices && !def.choices.some((c) => c.value === value))
+          throw new UserError(
+            `Option “${def.name}” must be one of ${def.choices.map((c) => c.value).join(", ")}.`,
+            "option-choice",
+          );
         out[def.name] = def.max_length ? value.slice(0, def.max_length) : value;
       }
     }

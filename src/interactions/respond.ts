@@ -24,6 +24,8 @@ export interface RespondOptions {
   readonly deferAfterMs: number;
   /** Whether the reply will be private (decides the deferral's visibility). */
   readonly ephemeral: boolean;
+  /** The command said its reply may be slow (a picture): defer at once, without waiting. */
+  readonly deferNow?: boolean;
 }
 
 /** Sends `work`'s reply through `responder`, deferring first if it is slow to come. */
@@ -36,7 +38,7 @@ export async function respondInTime(
   const late = new Promise<"late">(
     (resolve) => (timer = setTimeout(() => resolve("late"), options.deferAfterMs)),
   );
-  const first = await Promise.race([work, late]);
+  const first = options.deferNow ? "late" : await Promise.race([work, late]);
   clearTimeout(timer);
   if (first !== "late") {
     await responder.reply(first);

@@ -240,6 +240,7 @@ async function assemble(
 ): Promise<Knowledge> {
   const relations: Relation[] = [];
   const facts: Fact[] = [];
+  const drafts: Fact[] = [];
   const sources = new Map<string, { source: Source; file: string; line?: number | undefined }>();
   const factOwners = new Map<string, string>();
   const relationOwners = new Map<string, string>();
@@ -330,7 +331,8 @@ async function assemble(
         line: f.factLines[2 * k + 1] || fact.line,
         factId: fact.id,
       });
-      facts.push(fact);
+      // A draft is checked like any fact (its id is taken, its source must exist), never served.
+      (fact.draft ? drafts : facts).push(fact);
       await pace();
     }
   }
@@ -364,6 +366,7 @@ async function assemble(
     version: hash.digest("hex").slice(0, 12),
     relations,
     facts: sorted,
+    drafts,
     sources: [...sources.values()].map((s) => s.source),
     files: files.map((f) => basename(f.display)),
   };

@@ -219,6 +219,7 @@ function buildFact(
     sourceId: intern(fact.source),
     section: intern(fact.section),
     quote: fact.quote === undefined ? undefined : fresh(fact.quote),
+    draft: fact.draft === true ? true : undefined,
     file,
     line,
   };

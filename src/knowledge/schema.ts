@@ -50,6 +50,8 @@ export const factSchema = z.strictObject({
   source: id,
   section: text(120),
   quote: text(2000).optional(),
+  /** A candidate fact (from `npm run import`) an admin has not reviewed yet: checked, never served. */
+  draft: z.boolean().optional(),
 });
 
 export const relationSchema = z.strictObject({

@@ -47,6 +47,8 @@ export interface Fact {
   readonly sourceId: string;
   readonly section: string;
   readonly quote?: string | undefined;
+  /** Not reviewed yet (`draft: true`): checked like any fact, but not served. */
+  readonly draft?: true | undefined;
   readonly file: string;
   readonly line: number;
 }
@@ -55,8 +57,10 @@ export interface Knowledge {
   /** Short content hash of all files: changes whenever any file changes. */
   readonly version: string;
   readonly relations: readonly Relation[];
-  /** In date order, undated facts last. */
+  /** In date order, undated facts last. Drafts are not among them. */
   readonly facts: readonly Fact[];
+  /** Facts marked `draft: true`, in file order: validated, listed by check-knowledge, never served. */
+  readonly drafts: readonly Fact[];
   readonly sources: readonly Source[];
   readonly files: readonly string[];
 }

@@ -27,6 +27,7 @@ export interface Messages {
   factsCount(n: number): string;
   readonly previous: string;
   readonly next: string;
+  readonly picture: string;
   readonly helpTitle: string;
   readonly helpBody: readonly string[];
   relationsCovered(list: string): string;
@@ -57,6 +58,7 @@ const EN: Messages = {
   factsCount: (n) => `${n} facts`,
   previous: "◀ Previous",
   next: "Next ▶",
+  picture: "📈 Picture",
   helpTitle: "Kizuna — relations between countries, from cited sources",
   helpBody: [
     "Ask a question and I answer in a sentence or two, with the date of the fact and its source.",
@@ -94,6 +96,7 @@ const JA: Messages = {
   factsCount: (n) => `${n}件`,
   previous: "◀ 前へ",
   next: "次へ ▶",
+  picture: "📈 図で見る",
   helpTitle: "絆（Kizuna）— 出典付きで答える国際関係のボット",
   helpBody: [
     "質問すると、事実の日付と出典を添えて一、二文で答えます。",

@@ -231,6 +231,11 @@ export function factReply(
 
 export const TIMELINE_PAGE_SIZE = 8;
 
+/** " (1960 – 1980)", " (1960 – …)" or nothing: a title's period. The bounds are what the user typed. */
+function rangeSuffix(from: string | undefined, to: string | undefined): string {
+  return from || to ? ` (${from ? userText(from, 40) : "…"} – ${to ? userText(to, 40) : "…"})` : "";
+}
+
 export interface TimelinePage {
   readonly relation: Relation;
   readonly facts: readonly Fact[];
@@ -242,6 +247,8 @@ export interface TimelinePage {
   readonly to?: string | undefined;
   /** The custom id of the button that shows page n (it carries owner, bounds and relation). */
   readonly pageId: (page: number) => string;
+  /** The custom id of the "📈 Picture" button (same relation and bounds); no button without it. */
+  readonly pictureId?: string | undefined;
   readonly sources: ReadonlyMap<string, Source>;
   readonly version: string;
   readonly locale?: Locale | undefined;
@@ -255,9 +262,7 @@ export interface TimelinePage {
 export function timelineReply(t: TimelinePage): Reply {
   const locale = t.locale ?? "en";
   const m = messagesFor(locale);
-  // from/to are what the user typed: echoed like any user text.
-  const range =
-    t.from || t.to ? ` (${t.from ? userText(t.from, 40) : "…"} – ${t.to ? userText(t.to, 40) : "…"})` : "";
+  const range = rangeSuffix(t.from, t.to);
   const citations = citationsFor(t.sources, t.facts);
   const lines = t.facts.map(
     (f) =>
@@ -274,6 +279,21 @@ export function timelineReply(t: TimelinePage): Reply {
     custom_id: t.pageId(page),
     disabled,
   });
+  const buttons = [
+    ...(t.pages > 1
+      ? [button(m.previous, t.page - 1, t.page <= 1), button(m.next, t.page + 1, t.page >= t.pages)]
+      : []),
+    ...(t.pictureId
+      ? [
+          {
+            type: ComponentType.Button as const,
+            style: ButtonStyle.Secondary as const,
+            label: m.picture,
+            custom_id: t.pictureId,
+          },
+        ]
+      : []),
+  ];
   return {
     embeds: [
       clampEmbed({
@@ -284,18 +304,46 @@ export function timelineReply(t: TimelinePage): Reply {
         footer: footer([m.page(t.page, t.pages), m.factsCount(t.total), m.knowledge(t.version)]),
       }),
     ],
-    components:
-      t.pages > 1
-        ? [
-            {
-              type: ComponentType.ActionRow,
-              components: [
-                button(m.previous, t.page - 1, t.page <= 1),
-                button(m.next, t.page + 1, t.page >= t.pages),
-              ],
-            },
-          ]
-        : [],
+    components: buttons.length ? [{ type: ComponentType.ActionRow, components: buttons }] : [],
+  };
+}
+
+export interface TimelinePicture {
+  readonly relation: Relation;
+  readonly png: Buffer;
+  /** Dated facts drawn. */
+  readonly count: number;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly version: string;
+}
+
+/** A timeline drawn as a picture: the PNG attached and shown in an embed. */
+export function timelinePictureReply(t: TimelinePicture): Reply {
+  const range = rangeSuffix(t.from, t.to);
+  // Attachment names travel in a URL: the relation id is already a slug.
+  const name = `timeline-${t.relation.id}.png`;
+  const title = `${knowledgeText(t.relation.title, 200)}${range}`;
+  return {
+    embeds: [
+      clampEmbed({
+        color: COLORS.info,
+        title,
+        image: { url: `attachment://${name}` },
+        footer: footer([
+          `${t.count} dated facts`,
+          "colours: treaty, embassy, visit, aid, culture",
+          `knowledge ${t.version}`,
+        ]),
+      }),
+    ],
+    files: [
+      {
+        name,
+        data: t.png,
+        description: `Timeline chart of ${t.relation.title}${range}: ${t.count} dated facts, each a marker at its date.`,
+      },
+    ],
   };
 }
 

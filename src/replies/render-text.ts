@@ -42,7 +42,8 @@ export function renderReplyText(reply: Reply): string {
     for (const c of row.components) {
       if (c.type === ComponentType.Button && "label" in c && !c.disabled) parts.push(`[${c.label}]`);
     }
-    if (parts.length) lines.push(`${parts.join(" ")}  — buttons in Discord; here, add page:N to the command`);
+    if (parts.length)
+      lines.push(`${parts.join(" ")}  — buttons in Discord; here, add page:N or picture:true to the command`);
   }
   return lines.join("\n");
 }

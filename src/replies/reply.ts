@@ -5,6 +5,14 @@
  */
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord.js";
 
+/** A file sent with a message (a rendered picture); an embed shows it as `attachment://<name>`. */
+export interface Attachment {
+  readonly name: string;
+  readonly data: Buffer;
+  /** Alt text. */
+  readonly description?: string;
+}
+
 /** A message, shaped as Discord's API wants it; the console renders the same object as text. */
 export interface Reply {
   readonly content?: string;
@@ -12,6 +20,8 @@ export interface Reply {
   readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
   /** Only the invoking user sees it (slash commands only). */
   readonly ephemeral?: boolean;
+  /** Sent with the message; the console saves them to files. */
+  readonly files?: readonly Attachment[];
 }
 
 /** Builds a component custom id "kz:<command>:<action>:args…"; Discord allows 100 characters. */

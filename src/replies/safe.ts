@@ -23,6 +23,7 @@ export const LIMITS = {
   selectLabel: 100,
   selectDescription: 100,
   buttonLabel: 80,
+  attachmentDescription: 1024,
 } as const;
 
 /** Cuts to `max` characters (code points kept whole), ending with "…" when cut. */

@@ -776,6 +776,7 @@ export function generateKnowledge(size: number, options: GenerateOptions = {}): 
       version,
       relations: [...(real?.relations ?? []), ...relations],
       facts: allFacts,
+      drafts: [],
       sources: [...(real?.sources ?? []), ...sources],
       files,
     },

@@ -26,6 +26,8 @@
  *          hottest functions and writes .cpuprofile files to the OS temp folder)
  *          --full  (also time the synchronous build above 20 000 facts; see SINGLE_BUILD_ABOVE)
  *          --no-files  (skip the file reload)  --no-e2e  (skip /ask end to end)
+ *          --no-pictures  (skip the timeline picture row: p50/p99 render at 30 and 500 facts,
+ *                      see pictures.ts)
  *          --no-load  (skip the load test: a burst of 1 000 /ask from 100 users, then a
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
@@ -49,6 +51,7 @@ import {
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { runLoadBenchmark } from "./load.ts";
+import { runPictureBenchmark } from "./pictures.ts";
 import {
   benchCountries,
   generateKnowledge,
@@ -61,7 +64,7 @@ import {
   type QuestionKind,
 } from "./generate.ts";
 import { hotFunctions, profileStart, profileStop, type HotFunction } from "./profile.ts";
-import { findGc, isMainModule } from "./runtime.ts";
+import { findGc, isMainModule, summarize } from "./runtime.ts";
 
 export { hotFunctions, type HotFunction } from "./profile.ts";
 export type { DiscordEndToEndContext, DiscordEndToEndResult } from "./discord-e2e.ts";
@@ -84,6 +87,8 @@ export interface BenchOptions {
   readonly full: boolean;
   /** Run the load test (burst + sustained rate with a reload) after the sizes. */
   readonly load: boolean;
+  /** The timeline picture row (pictures.ts). */
+  readonly pictures: boolean;
   /** Largest size whose knowledge is written to files and reloaded from them (0: none). */
   readonly fileReloadMax: number;
   /** Run /ask end to end through the fake Discord (at DISCORD_E2E_SIZE). */
@@ -114,6 +119,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let files = true;
   let e2e = true;
   let load = true;
+  let pictures = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -131,6 +137,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-files") files = false;
     else if (arg === "--no-e2e") e2e = false;
     else if (arg === "--no-load") load = false;
+    else if (arg === "--no-pictures") pictures = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -138,7 +145,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--no-pictures] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -158,6 +165,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     fileReloadMax: files ? (quick ? QUICK_FILE_RELOAD_MAX : Infinity) : 0,
     e2e,
     load,
+    pictures,
   };
 }
 
@@ -175,28 +183,7 @@ function collect(): void {
 const MB = 1024 * 1024;
 const round = (n: number, digits = 3) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
 
-export interface LatencySummary {
-  readonly p50: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly mean: number;
-  readonly n: number;
-}
-
-/** Nearest-rank percentiles. */
-export function summarize(samples: readonly number[]): LatencySummary {
-  if (samples.length === 0) return { p50: NaN, p99: NaN, max: NaN, mean: NaN, n: 0 };
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return {
-    p50: at(0.5),
-    p99: at(0.99),
-    max: sorted[sorted.length - 1]!,
-    mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
-    n: sorted.length,
-  };
-}
+export { summarize, type LatencySummary } from "./runtime.ts";
 
 // ---------------------------------------------------------------------------------------
 // The plain MiniSearch baseline
@@ -1043,6 +1030,9 @@ async function main(): Promise<void> {
         ratePerSecond: 50,
       })
     : undefined;
+  const pictures = options.pictures
+    ? await runPictureBenchmark({ runs: options.quick ? 30 : 100 })
+    : undefined;
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1055,6 +1045,7 @@ async function main(): Promise<void> {
           machine: { ...m, total_s: round(totalS, 1) },
           sizes,
           ...(load ? { load } : {}),
+          ...(pictures ? { pictures } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1067,6 +1058,15 @@ async function main(): Promise<void> {
     if (load) {
       console.log("\nLoad (real knowledge, real bot, local fake Discord; latency = dispatch → callback):");
       for (const [key, value] of Object.entries(load)) console.log(`  ${key.padEnd(28)} ${value}`);
+    }
+    if (pictures) {
+      console.log(
+        "\nTimeline pictures (worker round trip per picture, every one painted; goal p99 ≤ 150 / 400 ms):",
+      );
+      for (const r of pictures)
+        console.log(
+          `  ${String(r.facts).padStart(3)} facts: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms; on the calling thread p50 ${r.inline_p50_ms} ms; longest event-loop block ${r.loop_block_ms} ms; ${r.png_kb} KB`,
+        );
     }
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }

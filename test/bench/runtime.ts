@@ -25,3 +25,26 @@ export function isMainModule(moduleUrl: string): boolean {
     return false;
   }
 }
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly n: number;
+}
+
+/** Nearest-rank percentiles. */
+export function summarize(samples: readonly number[]): LatencySummary {
+  if (samples.length === 0) return { p50: NaN, p99: NaN, max: NaN, mean: NaN, n: 0 };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1]!,
+    mean: sorted.reduce((s, x) => s + x, 0) / sorted.length,
+    n: sorted.length,
+  };
+}

@@ -11,6 +11,7 @@ import { loadKnowledge } from "../../src/knowledge/load.ts";
 import type { Knowledge } from "../../src/knowledge/types.ts";
 import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
 import { UserError } from "../../src/errors.ts";
+import { pngSize } from "../support/pictures.ts";
 
 const OWNER: Actor = {
   id: "111111111111111111",
@@ -123,11 +124,44 @@ describe("/timeline", () => {
     const d = dispatcherFor(knowledge);
     const reply = await d.command("timeline", { from: "16 February 1000", to: "16 February 2025" }, OWNER);
     const ids = buttonIds(reply);
-    expect(ids.length).toBe(1);
+    expect(ids.map((id) => id.split(":")[2])).toEqual(["page", "picture"]);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(100);
-    expect(ids[0]).toContain(relationToken(long));
+    for (const id of ids) expect(id).toContain(relationToken(long));
     const next = await d.component(ids[0]!, [], OWNER);
     expect("update" in next && next.update.embeds?.[0]?.footer?.text).toMatch(/^page 2 of/);
+  });
+});
+
+describe("/timeline picture", () => {
+  it("GIVEN picture:true THEN the reply attaches a PNG and its embed shows it", async () => {
+    const reply = await dispatcher.command("timeline", { picture: true, from: "2000" }, OWNER);
+    const [file] = reply.files ?? [];
+    expect(file?.name).toBe("timeline-afghanistan-japan.png");
+    expect(pngSize(file!.data).width).toBe(1200);
+    expect(reply.embeds?.[0]).toMatchObject({
+      title: "Afghanistan–Japan relations (2000 – …)",
+      image: { url: "attachment://timeline-afghanistan-japan.png" },
+    });
+    expect(reply.embeds?.[0]?.footer?.text).toMatch(/^\d+ dated facts · .* · knowledge /);
+  });
+
+  it("GIVEN a period without dated facts THEN a notice, no picture", async () => {
+    const reply = await dispatcher.command("timeline", { picture: true, from: "1800", to: "1850" }, OWNER);
+    expect(reply).toMatchObject({
+      ephemeral: true,
+      content: "There are no dated facts in that period to draw.",
+    });
+    expect(reply.files).toBeUndefined();
+  });
+
+  it("GIVEN the 📈 Picture button of a text page THEN anyone gets the picture of that page's period, privately", async () => {
+    const page = await dispatcher.command("timeline", { from: "1960", to: "1980" }, OWNER);
+    const pictureId = buttonIds(page).find((id) => id.startsWith("kz:timeline:picture:"))!;
+    const result = await dispatcher.component(pictureId, [], OTHER);
+    const reply = "reply" in result ? result.reply : undefined;
+    expect(reply?.ephemeral).toBe(true);
+    expect(reply?.embeds?.[0]?.title).toBe("Afghanistan–Japan relations (1960 – 1980)");
+    expect(pngSize(reply!.files![0]!.data).width).toBe(1200);
   });
 });
 

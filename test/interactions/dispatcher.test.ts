@@ -146,6 +146,26 @@ describe("Dispatcher.component and autocomplete", () => {
   });
 });
 
+describe("Dispatcher deferral", () => {
+  it("GIVEN options that ask for a picture THEN the command says it may be slow; text pages, bad options and unknown commands do not", () => {
+    const d = make();
+    expect(d.commandDefers("timeline", { picture: true })).toBe(true);
+    expect(d.commandDefers("timeline", { picture: "true" })).toBe(true); // as the console types it
+    expect(d.commandDefers("timeline", {})).toBe(false);
+    expect(d.commandDefers("timeline", { picture: true, page: "x" })).toBe(false);
+    expect(d.commandDefers("ask", { question: "x" })).toBe(false);
+    expect(d.commandDefers("nope", {})).toBe(false);
+  });
+
+  it("GIVEN a component custom id THEN a slow component's deferral, nothing for others or crafted ids", () => {
+    const d = make();
+    expect(d.componentDefers("kz:timeline:picture:::afghanistan-japan")).toBe("reply");
+    expect(d.componentDefers("kz:timeline:page:1:2:::afghanistan-japan")).toBeUndefined();
+    expect(d.componentDefers("kz:timeline:constructor")).toBeUndefined();
+    expect(d.componentDefers("xx:timeline:picture")).toBeUndefined();
+  });
+});
+
 describe("Dispatcher.chat", () => {
   it("GIVEN a question THEN an answer; GIVEN an unknown one in a quiet channel THEN silence", async () => {
     const d = make();
@@ -188,6 +208,24 @@ describe("coerceOptions", () => {
     expect(() => coerceOptions(defs, { i: "11" })).toThrow("Option “i” must be between 1 and 10.");
     expect(() => coerceOptions(defs, { i: "1.5" })).toThrow("Option “i” must be a whole number.");
     expect(() => coerceOptions(defs, { b: "maybe" })).toThrow("Option “b” must be true or false.");
+  });
+
+  it("GIVEN an option with choices THEN only those values pass", () => {
+    const themed = [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: "theme",
+        description: "",
+        choices: [
+          { name: "dark", value: "dark" },
+          { name: "light", value: "light" },
+        ],
+      },
+    ] as const;
+    expect(coerceOptions(themed, { theme: "light" })).toEqual({ theme: "light" });
+    expect(() => coerceOptions(themed, { theme: "blue" })).toThrow(
+      "Option “theme” must be one of dark, light.",
+    );
   });
 
   it("GIVEN prototype-pollution keys THEN they are ignored", () => {

@@ -150,7 +150,7 @@ describe("loadKnowledge — problems name file, line and fact", () => {
     expect(problemsOf(await loadKnowledge(fixture("unknown-field")))).toEqual([
       'knowledge/brazil-japan.yaml:15: fact "bj-1895-treaty": statement is required',
       'knowledge/brazil-japan.yaml:17: fact "bj-1895-treaty": unknown field "statment" (did you mean "statement"?); ' +
-        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote",
+        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote, draft",
     ]);
   });
 
@@ -292,7 +292,7 @@ describe("loadKnowledge — problems name file, line and fact", () => {
     expect(problemsOf(await loadKnowledge(dir))).toEqual([
       "knowledge/chile-peru.yaml:12: sources.retrieved must be a date like 2026-11-28",
       'knowledge/chile-peru.yaml:17: fact "cp-pisco-dispute": unknown field "kewords" (did you mean "keywords"?); ' +
-        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote",
+        "allowed: id, date, when, statement, statements, people, places, tags, keywords, source, section, quote, draft",
       'knowledge/chile-peru.yaml:24: fact "cp-1929-treaty-of-lima": places must be a list, not a string',
     ]);
   });
@@ -403,5 +403,38 @@ describe("loadKnowledge — files that are not files", () => {
     const made = spawnSync("mkfifo", [join(dir, "pipe.yaml")]);
     if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
     expect(problemsOf(await loadKnowledge(dir))).toEqual(["knowledge/pipe.yaml: is not a regular file; refused"]);
+  });
+});
+
+describe("loadKnowledge — drafts", () => {
+  const dirs: string[] = [];
+  afterEach(async () => Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))));
+
+  async function withDraft(id: string): Promise<LoadResult> {
+    const dir = await mkdtemp(join(tmpdir(), "kizuna-drafts-"));
+    dirs.push(dir);
+    const text = await readFile(join(REPO_KNOWLEDGE, "afghanistan-japan.yaml"), "utf8");
+    const draft = [
+      `  - id: ${id}`,
+      '    date: "1933"',
+      '    statement: "REWRITE: something happened."',
+      "    source: wikipedia-afghanistan-japan-relations",
+      "    section: Lead",
+      "    draft: true",
+    ].join("\n");
+    await writeFile(join(dir, "afghanistan-japan.yaml"), `${text.trimEnd()}\n\n${draft}\n`);
+    return loadKnowledge(dir);
+  }
+
+  it("GIVEN a fact marked draft: true THEN it is checked and kept apart from the facts served", async () => {
+    const k = knowledgeOf(await withDraft("af-jp-draft-1933"));
+    expect(k.drafts.map((f) => [f.id, f.draft, f.date?.edtf])).toEqual([["af-jp-draft-1933", true, "1933"]]);
+    expect(k.facts.some((f) => f.id === "af-jp-draft-1933")).toBe(false);
+  });
+
+  it("GIVEN a draft whose id a served fact has THEN the duplicate is a problem like any other", async () => {
+    const result = await withDraft("af-jp-1931-relations-established");
+    expect(result.ok).toBe(false);
+    expect(problemsOf(result).join("\n")).toMatch(/fact "af-jp-1931-relations-established": duplicate fact id/);
   });
 });

@@ -77,7 +77,9 @@ describe("renderReplyText", () => {
       version: index.version,
     });
     const lines = renderReplyText(reply).split("\n");
-    expect(lines.at(-1)).toBe("[Next ▶]  — buttons in Discord; here, add page:N to the command");
+    expect(lines.at(-1)).toBe(
+      "[Next ▶]  — buttons in Discord; here, add page:N or picture:true to the command",
+    );
     expect(lines.join("\n")).not.toContain("Previous");
   });
 

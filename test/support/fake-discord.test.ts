@@ -173,6 +173,34 @@ describe("GIVEN the real discord.js client logged in to the fake Discord", () =>
     expect(sent.attachments.first()?.name).toBe("facts.csv");
   });
 
+  it("WHEN the bot replies, follows up and edits with files THEN each message carries its attachments, bytes intact", async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x0d, 0x0a]);
+    onCommand(client, "picture", async (i) => {
+      await i.deferReply();
+      await i.editReply({ content: "here", files: [{ attachment: png, name: "a.png", description: "alt" }] });
+      await i.followUp({ content: "more", files: [{ attachment: Buffer.from("b"), name: "b.txt" }] });
+      await i.editReply({ content: "edited, attachment kept" });
+    });
+    const handle = fake.slashCommand({ name: "picture" });
+    const follow = await handle.followUp(0);
+    expect(follow.attachments).toMatchObject([{ filename: "b.txt", size: 1 }]);
+    await expect.poll(async () => (await handle.final()).content).toBe("edited, attachment kept");
+    const [attachment, ...rest] = (await handle.final()).attachments;
+    expect(rest).toEqual([]);
+    expect(attachment).toMatchObject({ filename: "a.png", size: png.length, description: "alt" });
+    expect(fake.attachmentData(String(attachment?.["id"]))).toEqual(png);
+  });
+
+  it("WHEN an edit lists no attachments THEN the message loses them, as on Discord", async () => {
+    onCommand(client, "drop", async (i) => {
+      await i.reply({ content: "with", files: [{ attachment: Buffer.from("x"), name: "x.txt" }] });
+      await i.editReply({ content: "without", attachments: [] });
+    });
+    const handle = fake.slashCommand({ name: "drop" });
+    await expect.poll(async () => (await handle.final()).content).toBe("without");
+    expect((await handle.final()).attachments).toEqual([]);
+  });
+
   it("WHEN the handler defers and edits THEN final() resolves with the edited reply", async () => {
     onCommand(client, "slow", async (i) => {
       await i.deferReply();

@@ -94,10 +94,19 @@ export interface RecordedRequest {
   body: unknown;
   /** File names of multipart uploads; the body is then the `payload_json` part. */
   files: string[];
+  /** The uploaded files themselves, in order. */
+  uploads: Upload[];
   authorization: string | undefined;
   at: number;
   /** The status answered; undefined while the request hangs. */
   status?: number;
+}
+
+/** A file sent with a message (a multipart part with a file name). */
+export interface Upload {
+  name: string;
+  contentType: string | undefined;
+  data: Buffer;
 }
 
 /** An injected REST failure; the first request matching `method` and `path` consumes it. */
@@ -500,17 +509,20 @@ function customIds(components: unknown): string[] {
   ]);
 }
 
-async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: string[] }> {
+async function readBody(
+  req: IncomingMessage,
+): Promise<{ body: unknown; files: string[]; uploads: Upload[] }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return { body: undefined, files: [] };
+  if (raw.length === 0) return { body: undefined, files: [], uploads: [] };
   const type = req.headers["content-type"] ?? "";
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
   if (type.startsWith("multipart/form-data") && boundary) {
     // discord.js sends multipart only with files; the message itself is the payload_json part.
     let body: unknown;
     const files: string[] = [];
+    const uploads: Upload[] = [];
     for (const part of raw.toString("latin1").split(`--${boundary[1] ?? boundary[2] ?? ""}`)) {
       const split = part.indexOf("\r\n\r\n");
       if (split < 0) continue;
@@ -519,15 +531,20 @@ async function readBody(req: IncomingMessage): Promise<{ body: unknown; files: s
       const filename = /filename="([^"]*)"/.exec(head)?.[1];
       if (/name="payload_json"/.test(head))
         body = JSON.parse(Buffer.from(content, "latin1").toString("utf8"));
-      else if (filename !== undefined) files.push(filename);
+      else if (filename !== undefined) {
+        files.push(filename);
+        // latin1 maps bytes to characters one to one: the part's bytes come back unchanged.
+        const contentType = /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1]?.trim();
+        uploads.push({ name: filename, contentType, data: Buffer.from(content, "latin1") });
+      }
     }
-    return { body, files };
+    return { body, files, uploads };
   }
   const text = raw.toString("utf8");
   try {
-    return { body: JSON.parse(text), files: [] };
+    return { body: JSON.parse(text), files: [], uploads: [] };
   } catch {
-    return { body: text, files: [] };
+    return { body: text, files: [], uploads: [] };
   }
 }
 
@@ -618,6 +635,7 @@ export class FakeDiscord {
   private readonly heartbeatIntervalMs: number;
   private readonly users = new Map<string, FakeUser>();
   private readonly messagesById = new Map<string, FakeMessage>();
+  private readonly uploadsById = new Map<string, Upload>();
   private readonly dmChannels = new Map<string, string>();
   /** Nonces of messages created with `enforce_nonce`, to their message ids (Discord keeps them a few minutes). */
   private readonly nonces = new Map<string, string>();
@@ -1103,8 +1121,43 @@ export class FakeDiscord {
     return message;
   }
 
+  /**
+   * The attachments of a message sent with `uploads`, stored so a test can read their bytes.
+   * Descriptions come from the body's `attachments` entries, matched by upload index as Discord does.
+   */
+  private attach(body: JsonObject, uploads: readonly Upload[]): JsonObject[] {
+    const described = objects(body["attachments"]);
+    return uploads.map((upload, i) => {
+      const id = snowflake();
+      this.uploadsById.set(id, upload);
+      const entry = described.find((a) => String(a["id"]) === String(i));
+      return {
+        id,
+        filename: upload.name,
+        size: upload.data.length,
+        url: `${this.restBase}/attachments/${id}/${upload.name}`,
+        proxy_url: `${this.restBase}/attachments/${id}/${upload.name}`,
+        ...(upload.contentType ? { content_type: upload.contentType } : {}),
+        ...(typeof entry?.["description"] === "string" ? { description: entry["description"] } : {}),
+      };
+    });
+  }
+
+  /** The bytes of an attachment the bot uploaded (by the attachment's id). */
+  attachmentData(id: string): Buffer | undefined {
+    return this.uploadsById.get(id)?.data;
+  }
+
   /** Applies an edit body; fields present replace the old ones, as on Discord. */
-  private editMessage(message: FakeMessage, body: JsonObject): void {
+  private editMessage(message: FakeMessage, body: JsonObject, uploads: readonly Upload[] = []): void {
+    // Existing attachments stay unless the body lists which to keep; new uploads are added.
+    const kept = Array.isArray(body["attachments"])
+      ? message.attachments.filter((a) =>
+          objects(body["attachments"]).some((k) => String(k["id"]) === a["id"]),
+        )
+      : message.attachments;
+    if (Array.isArray(body["attachments"]) || uploads.length > 0)
+      message.attachments = [...kept, ...this.attach(body, uploads)];
     if (typeof body["content"] === "string" || body["content"] === null)
       message.content = body["content"] ?? "";
     if (Array.isArray(body["embeds"])) message.embeds = objects(body["embeds"]);
@@ -1462,7 +1515,11 @@ export class FakeDiscord {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const { body, files } = await readBody(req).catch(() => ({ body: undefined, files: [] }));
+    const { body, files, uploads } = await readBody(req).catch(() => ({
+      body: undefined,
+      files: [],
+      uploads: [],
+    }));
     let path = url.pathname;
     try {
       path = decodeURIComponent(path);
@@ -1476,6 +1533,7 @@ export class FakeDiscord {
       query: Object.fromEntries(url.searchParams),
       body,
       files,
+      uploads,
       authorization: req.headers.authorization,
       at: Date.now(),
     };
@@ -1566,7 +1624,7 @@ export class FakeDiscord {
       if (req.method === "DELETE") return this.deleteMessage(message);
       const invalid = validateMessage(asObject(req.body), false, req.files.length);
       if (invalid) return invalid;
-      this.editMessage(message, asObject(req.body));
+      this.editMessage(message, asObject(req.body), req.uploads);
       if (id === record.originalMessageId) record.answered = true;
       this.echo("MESSAGE_UPDATE", message);
       return ok(message);
@@ -1582,7 +1640,7 @@ export class FakeDiscord {
       if (req.method === "DELETE") return this.deleteMessage(message);
       const invalid = validateMessage(asObject(req.body), false, req.files.length);
       if (invalid) return invalid;
-      this.editMessage(message, asObject(req.body));
+      this.editMessage(message, asObject(req.body), req.uploads);
       this.echo("MESSAGE_UPDATE", message);
       return ok(message);
     };
@@ -1704,6 +1762,7 @@ export class FakeDiscord {
       const flags = typeof data?.["flags"] === "number" ? data["flags"] : 0;
       const user = asObject(asObject(record.payload["member"])["user"] ?? record.payload["user"]);
       message = this.createMessage(channelId, this.botUser, type === 4 ? (data ?? {}) : {}, {
+        attachments: type === 4 ? this.attach(data ?? {}, req.uploads) : [],
         type: record.type === InteractionType.Command ? 20 : 0,
         flags: type === 5 ? (flags & Flag.Ephemeral) | Flag.Loading : flags,
         webhook_id: this.applicationId,
@@ -1725,7 +1784,7 @@ export class FakeDiscord {
       record.originalMessageId = record.componentMessageId;
       message = record.componentMessageId === undefined ? undefined : this.message(record.componentMessageId);
       if (message && type === 7) {
-        this.editMessage(message, data ?? {});
+        this.editMessage(message, data ?? {}, req.uploads);
         record.answered = true;
         this.echo("MESSAGE_UPDATE", message);
       }
@@ -1757,12 +1816,13 @@ export class FakeDiscord {
       record.originalMessageId === undefined ? undefined : this.message(record.originalMessageId);
     if (record.callbacks[0]?.type === 5 && original && (original.flags & Flag.Loading) !== 0) {
       // The first follow-up after a deferred reply replaces the "thinking…" message and keeps its visibility.
-      this.editMessage(original, { ...body, flags: undefined });
+      this.editMessage(original, { ...body, flags: undefined }, req.uploads);
       record.answered = true;
       this.echo("MESSAGE_UPDATE", original);
       return { status: 200, body: original };
     }
     const message = this.createMessage(String(record.payload["channel_id"]), this.botUser, body, {
+      attachments: this.attach(body, req.uploads),
       webhook_id: this.applicationId,
       application_id: this.applicationId,
     });
@@ -1799,12 +1859,7 @@ export class FakeDiscord {
     if (earlier) return { status: 200, body: earlier };
     const pingsAuthor = referenced && asObject(body["allowed_mentions"])["replied_user"] !== false;
     const message = this.createMessage(channelId, this.botUser, body, {
-      attachments: req.files.map((filename) => ({
-        id: snowflake(),
-        filename,
-        size: 0,
-        url: `${this.restBase}/files/${filename}`,
-      })),
+      attachments: this.attach(body, req.uploads),
       mentions: pingsAuthor ? [referenced.author] : [],
       ...(referenced ? this.replyFields(referenced) : {}),
     });

@@ -2,6 +2,7 @@
 import { loadKnowledge } from "../../knowledge/load.ts";
 import { formatProblem } from "../../knowledge/problems.ts";
 import { dateLabel } from "../../knowledge/types.ts";
+import { truncate } from "../../replies/safe.ts";
 import { cliKnowledgeDir } from "./knowledge.ts";
 
 const { dir, display } = cliKnowledgeDir();
@@ -25,5 +26,13 @@ if (!result.ok) {
     `  sources:   ${k.sources.length}`,
     first && last ? `  dates:     ${dateLabel(first)} – ${dateLabel(last)}` : "  dates:     none",
   ];
+  if (k.drafts.length > 0) {
+    // Drafts (from npm run import) wait for an admin: listed so none is forgotten.
+    lines.push(`  drafts:    ${k.drafts.length}, not served until their \`draft: true\` is removed:`);
+    for (const d of k.drafts)
+      lines.push(
+        `    ${d.file}:${d.line}  ${d.id}  ${dateLabel(d) ?? "undated"} — ${truncate(d.statement, 80)}`,
+      );
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -3,9 +3,13 @@
  * terminal. `/name opt:value …` runs a slash command; any other line is a chat question.
  * The console user is an admin (so /reload works). Ends at end of input.
  */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Actor, Command, CommandData } from "../../interactions/command.ts";
+import type { Reply } from "../../replies/reply.ts";
 import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import { renderReplyText } from "../../replies/render-text.ts";
 
@@ -55,6 +59,30 @@ export interface ConsoleOptions {
   readonly input: Readable;
   readonly output: Writable;
   readonly prompt?: boolean;
+  /** Where attachments (pictures) are saved; default: a new folder under the system's temp folder. */
+  readonly attachmentsDir?: string;
+}
+
+/**
+ * Saves a reply's attachments under `dir` and returns their absolute paths. A name used
+ * earlier in the session gets a number, so every printed path keeps showing its own file.
+ */
+export async function saveAttachments(reply: Reply, dir: string, used: Set<string>): Promise<string[]> {
+  const paths: string[] = [];
+  for (const file of reply.files ?? []) {
+    // The name comes from the reply: never let it leave the folder.
+    const safe = basename(file.name).replace(/[^\w.-]+/g, "_") || "attachment";
+    const dot = safe.lastIndexOf(".");
+    const [stem, ext] = dot > 0 ? [safe.slice(0, dot), safe.slice(dot)] : [safe, ""];
+    let name = safe;
+    for (let n = 2; used.has(name); n++) name = `${stem}-${n}${ext}`;
+    used.add(name);
+    await mkdir(dir, { recursive: true });
+    const path = resolve(dir, name);
+    await writeFile(path, file.data);
+    paths.push(path);
+  }
+  return paths;
 }
 
 /** Runs the console until end of input. */
@@ -65,6 +93,8 @@ export async function runConsole(dispatcher: Dispatcher, options: ConsoleOptions
   const prompt = () => {
     if (options.prompt) output.write("kizuna> ");
   };
+  let dir = options.attachmentsDir;
+  const used = new Set<string>();
   prompt();
   for await (const raw of rl) {
     const line = raw.trim();
@@ -75,7 +105,13 @@ export async function runConsole(dispatcher: Dispatcher, options: ConsoleOptions
             return dispatcher.command(name, opts, CONSOLE_ACTOR);
           })()
         : await dispatcher.chat(line, CONSOLE_ACTOR);
-      output.write(`${reply ? renderReplyText(reply) : "(no reply)"}\n\n`);
+      let text = reply ? renderReplyText(reply) : "(no reply)";
+      if (reply?.files?.length) {
+        dir ??= await mkdtemp(join(tmpdir(), "kizuna-console-"));
+        // Each path on its own line, so a script (or a person) can pick it up.
+        for (const path of await saveAttachments(reply, dir, used)) text += `\nattachment: ${path}`;
+      }
+      output.write(`${text}\n\n`);
     }
     prompt();
   }

@@ -278,12 +278,38 @@ export function startBot(options: BotOptions): Bot {
             await interaction.followUp(interactionPayload(reply));
           },
         },
-        { deferAfterMs, ephemeral: dispatcher.isPrivate(interaction.commandName, options) },
+        {
+          deferAfterMs,
+          ephemeral: dispatcher.isPrivate(interaction.commandName, options),
+          deferNow: dispatcher.commandDefers(interaction.commandName, options),
+        },
       );
       return;
     }
     if (interaction.isButton() || interaction.isStringSelectMenu()) {
       const values = interaction.isStringSelectMenu() ? interaction.values : [];
+      const defer = dispatcher.componentDefers(interaction.customId);
+      if (defer) {
+        const work = dispatcher.component(interaction.customId, values, actor);
+        const deferred = await acknowledge(() =>
+          defer === "update"
+            ? interaction.deferUpdate()
+            : interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+        );
+        if (deferred === "already") {
+          interaction.deferred = true; // as for slash commands above
+          delivered(deferred);
+        }
+        const result = await work;
+        // After deferUpdate, editReply edits the message the component sits on; after deferReply,
+        // the private reply. A result of the other kind than declared goes where it still can.
+        if ("update" in result)
+          await interaction.editReply(messageBody(result.update) as InteractionEditReplyOptions);
+        else if (defer === "reply")
+          await interaction.editReply(messageBody(result.reply) as InteractionEditReplyOptions);
+        else await interaction.followUp(interactionPayload({ ...result.reply, ephemeral: true }));
+        return;
+      }
       const result = await dispatcher.component(interaction.customId, values, actor);
       delivered(
         await acknowledge(() =>

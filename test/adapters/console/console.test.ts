@@ -2,11 +2,20 @@ import { pino } from "pino";
 import { PassThrough, Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chat, commands } from "../../../commands/index.ts";
-import { BANNER, parseCommandLine, runConsole } from "../../../src/adapters/console/console.ts";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import {
+  BANNER,
+  parseCommandLine,
+  runConsole,
+  saveAttachments,
+} from "../../../src/adapters/console/console.ts";
 import { KnowledgeIndex } from "../../../src/index/knowledge-index.ts";
 import { Dispatcher } from "../../../src/interactions/dispatcher.ts";
 import { loadKnowledge } from "../../../src/knowledge/load.ts";
 import { KnowledgeStore } from "../../../src/store/knowledge-store.ts";
+import { pngSize } from "../../support/pictures.ts";
 
 let dispatcher: Dispatcher;
 
@@ -17,11 +26,11 @@ beforeAll(async () => {
   dispatcher = new Dispatcher(commands, { store, log: pino({ level: "silent" }), commands: [] }, { chat });
 });
 
-async function session(input: string): Promise<string> {
+async function session(input: string, attachmentsDir?: string): Promise<string> {
   const output = new PassThrough();
   const chunks: string[] = [];
   output.on("data", (c) => chunks.push(String(c)));
-  await runConsole(dispatcher, { input: Readable.from([input]), output });
+  await runConsole(dispatcher, { input: Readable.from([input]), output, attachmentsDir });
   return chunks.join("");
 }
 
@@ -62,6 +71,42 @@ describe("runConsole", () => {
     expect(out).toMatch(/== Afghanistan–Japan relations \(1960 – 1980\) ==/);
     expect(out).toMatch(/== Knowledge reloaded ==/); // the console user is an admin
     expect(out).toMatch(/I don't know the command \/nonsense/);
+  });
+
+  it("GIVEN /timeline picture:true THEN the PNG is saved and its absolute path printed on its own line; a second one keeps the first", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kizuna-console-test-"));
+    try {
+      const out = await session(
+        "/timeline picture:true\n/timeline from:1960 to:1980 picture:true theme:light\n",
+        dir,
+      );
+      const paths = [...out.matchAll(/^attachment: (.+)$/gm)].map((m) => m[1]!);
+      expect(paths).toEqual([
+        join(dir, "timeline-afghanistan-japan.png"),
+        join(dir, "timeline-afghanistan-japan-2.png"),
+      ]);
+      for (const path of paths) {
+        expect(isAbsolute(path)).toBe(true);
+        expect(pngSize(await readFile(path)).width).toBe(1200);
+      }
+      expect(out).toMatch(/== Afghanistan–Japan relations \(1960 – 1980\) ==/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("GIVEN an attachment name that tries to leave the folder THEN it is saved inside it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kizuna-console-test-"));
+    try {
+      const [path] = await saveAttachments(
+        { files: [{ name: "../../etc/evil name.png", data: Buffer.from("x") }] },
+        dir,
+        new Set(),
+      );
+      expect(path).toBe(join(dir, "evil_name.png"));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("GIVEN hostile text THEN it is shown as text and nothing throws", async () => {

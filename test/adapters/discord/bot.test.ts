@@ -21,6 +21,7 @@ import {
   type HarnessOptions,
 } from "../../support/bot-harness.ts";
 import { fakeClientOptions } from "../../support/discord-client.ts";
+import { pngSize } from "../../support/pictures.ts";
 import {
   snowflake,
   startFakeDiscord,
@@ -85,6 +86,7 @@ interface Embed {
   description?: string;
   fields?: Array<{ name: string; value: string }>;
   footer?: { text: string };
+  image?: { url: string };
 }
 
 /** Message bodies the bot sent: reply/update callbacks, webhook edits and follow-ups, channel messages. */
@@ -319,6 +321,51 @@ describe("/timeline with a range", () => {
     expect(second?.title).toBe(first?.title);
     expect(second?.footer?.text).toMatch(new RegExp(`^page 2 of \\d+ · ${total} facts`));
     expect(second?.description).not.toMatch(/\*\*(18\d\d|2022|2025)/);
+  });
+});
+
+describe("/timeline picture", () => {
+  /** The PNG a message carries, read back from the fake as Discord would serve it. */
+  function attachedPng(h: BotHarness, message: FakeMessage): { name: string; png: Buffer } {
+    const [attachment, ...more] = message.attachments;
+    expect(more).toEqual([]);
+    const png = h.fake.attachmentData(String(attachment?.["id"]));
+    if (!png) throw new Error(`no bytes for the attachment of message ${message.id}`);
+    return { name: String(attachment?.["filename"]), png };
+  }
+
+  it("WHEN picture:true THEN the bot defers at once and edits in the chart: a PNG attached and shown in the embed", async () => {
+    const h = await start();
+    const handle = h.fake.slashCommand({ name: "timeline", options: { picture: true, theme: "light" } });
+    const callback = await handle.callback;
+    expect(callback.type).toBe(5); // deferred before any painting, not after a timer
+    expect(flagsOf(callback) & EPHEMERAL).toBe(0);
+    const shown = await handle.final();
+    const { name, png } = attachedPng(h, shown);
+    expect(name).toBe("timeline-afghanistan-japan.png");
+    expect(pngSize(png).width).toBe(1200);
+    expect(embedsOf(shown)[0]?.image?.url).toBe(`attachment://${name}`);
+    expect(shown.attachments[0]?.["description"]).toMatch(/^Timeline chart of Afghanistan–Japan relations/);
+  });
+
+  it("WHEN anyone presses 📈 Picture on a text page THEN they get the chart of that page's period, privately", async () => {
+    const h = await start();
+    const shown = await h.fake
+      .slashCommand({ name: "timeline", options: { from: "1960", to: "1980" } })
+      .final();
+    const press = h.fake.button({
+      customId: String(button(shown, /Picture/)["custom_id"]),
+      messageId: shown.id,
+      userId: snowflake(),
+    });
+    const callback = await press.callback;
+    expect(callback.type).toBe(5);
+    expect(flagsOf(callback) & EPHEMERAL).toBe(EPHEMERAL);
+    const picture = await press.final();
+    expect(picture.id).not.toBe(shown.id);
+    expect(embedsOf(picture)[0]?.title).toBe("Afghanistan–Japan relations (1960 – 1980)");
+    expect(pngSize(attachedPng(h, picture).png).height).toBeGreaterThan(200);
+    expect(h.fake.message(shown.id)?.attachments).toEqual([]); // the text page is left as it was
   });
 });
 
