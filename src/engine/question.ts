@@ -122,6 +122,22 @@ export function splitQuestion(text: string): string[] {
   return parts.slice(0, 3);
 }
 
+const MONTH_NAMES =
+  "january february march april may june july august september october november december".split(" ");
+
+/** Japanese dates in the words the period parser reads: "1907年2月16日" → "16 february 1907", "1970年代" → "1970s". */
+export function japaneseDates(text: string): string {
+  return text
+    .replace(/紀元前(\d+)年/g, " $1 bce ")
+    .replace(
+      /(\d{3,4})年(\d{1,2})月(\d{1,2})日/g,
+      (_, y, m, d) => ` ${d} ${MONTH_NAMES[Number(m) - 1] ?? ""} ${y} `,
+    )
+    .replace(/(\d{3,4})年(\d{1,2})月/g, (_, y, m) => ` ${MONTH_NAMES[Number(m) - 1] ?? ""} ${y} `)
+    .replace(/(\d{2,3}0)年代/g, " $1s ")
+    .replace(/(\d{3,4})年/g, " $1 ");
+}
+
 /**
  * A long message that chats around its question ("hey guys, I was reading … anyone know
  * when Ayub Khan visited Japan"): only its sentences that ask something are the question.
@@ -141,7 +157,11 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const folded = fold(text);
   const locale: Locale = isJapanese(text) ? "ja" : "en";
   const intent = intentOf(folded).intent;
-  const { period, anchors, residual: afterDates } = parsePeriods(folded.replace(FRAME, " "));
+  const {
+    period,
+    anchors,
+    residual: afterDates,
+  } = parsePeriods((locale === "ja" ? japaneseDates(folded) : folded).replace(FRAME, " "));
   const questionWords = new Set(words(afterDates));
   const countries = gazetteer()
     .find(afterDates)

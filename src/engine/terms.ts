@@ -11,7 +11,7 @@
  */
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import { indexTerms } from "../index/knowledge-index.ts";
-import { englishFor } from "../language/japanese.ts";
+import { englishFor, japaneseWords, usedAsVerb } from "../language/japanese.ts";
 import {
   baseForms,
   isMotionVerb,
@@ -28,6 +28,7 @@ import { wordnet, type Pos } from "../language/wordnet.ts";
 import { gazetteer } from "../text/countries.ts";
 import {
   editDistance,
+  fold,
   irregularBase,
   isKanaFunctionWord,
   isStopWord,
@@ -46,7 +47,9 @@ const FRAME_WORDS = new Set(
     "approximately roughly kind sort type information info detail details something anything thing things " +
     "fact facts bot kizuna country countries nation nations both two other each one relation relations " +
     "relationship history recent recently latest earliest first last newest oldest most least news event events " +
-    "いつ 何年 何月 何日 誰 だれ どこ なぜ どうして どの どんな 何 いくつ 何人 何回 ですか でしょうか 国 両国 二国"
+    "now today currently nowadays present presently still " +
+    "いつ 何年 何月 何日 誰 だれ どこ なぜ どうして どの どんな 何 いくつ 何人 何回 ですか でしょうか 国 両国 二国 " +
+    "出来事 こと 事 年 年代 月 日 教え 知り 知っ ありました あった 起き 起こっ 最新 最近 最初 最後 初めて"
   ).split(" "),
 );
 
@@ -204,7 +207,7 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
     // Between a determiner and a noun, a participle or adjective describes the noun.
     const modifier =
       !verb &&
-      led &&
+      (led || describes) &&
       next !== undefined &&
       !isStopWord(next) &&
       (pos.has("a") || /(?:ed|ing)$/.test(word) || pos.size === 0);
@@ -212,6 +215,23 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
     i++;
   }
   return out;
+}
+
+/**
+ * A Japanese question's words (glossary entries whole: see japaneseWords). An entry standing
+ * for a verb and followed by する/した is the question's verb; one standing for a title is an
+ * office.
+ */
+function tokenizeJapanese(text: string): Token[] {
+  const folded = fold(text);
+  return japaneseWords(folded).map(({ word, english, end }): Token => {
+    if (!english) return { word, verb: false };
+    const englishWords = english.split(" ");
+    const role = findRoles(englishWords)[0];
+    if (role && role.length === englishWords.length)
+      return { word, verb: false, role: { kind: role.role.kinds !== undefined } };
+    return { word, verb: partsOfSpeech(englishWords[0]!).has("v") && usedAsVerb(folded, end) };
+  });
 }
 
 /** The knowledge's proper names by their index term (for names met through a typo). */
@@ -262,8 +282,9 @@ export function contentTerms(
   const n = Math.max(index.facts.length, 1);
   const seen = new Set<string>();
   const out: QueryTerm[] = [];
-  const ws = words(q.residual);
-  for (const token of tokenize(ws, index.personWords)) {
+  const tokens =
+    q.locale === "ja" ? tokenizeJapanese(q.residual) : tokenize(words(q.residual), index.personWords);
+  for (const token of tokens) {
     const { word } = token;
     // A kind of office ("leaders") is checked against the facts' offices, not searched as a word.
     if (token.role?.kind) continue;

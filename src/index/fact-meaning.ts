@@ -10,6 +10,7 @@ import type { Fact, Relation } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
 import { fold, isStopWord, words } from "../text/normalize.ts";
 import { isOrdinaryWord } from "../language/lexicon.ts";
+import { englishFor } from "../language/japanese.ts";
 
 export interface HeldRole {
   readonly role: Role;
@@ -101,6 +102,16 @@ function properNames(fact: Fact): string[] {
       if (keep(w) && !isOrdinaryWord(w)) out.add(w);
     }
   }
+  // In Japanese, foreign names are written in katakana ("カルザイ"): such words of a
+  // translated statement that are not glossary words or countries are names too.
+  for (const text of Object.values(fact.statements ?? {}))
+    for (const w of words(text))
+      if (
+        /^\p{Script=Katakana}[\p{Script=Katakana}ー]+$/u.test(w) &&
+        !englishFor(w) &&
+        !gazetteer().resolve(w, { codes: false })
+      )
+        out.add(w);
   return [...out];
 }
 

@@ -8,7 +8,7 @@
  * Shallow on purpose: the cues are a handful of English and Japanese patterns that hold for
  * the short, self-contained statements knowledge files are written in and for questions.
  */
-import { fold } from "../text/normalize.ts";
+import { fold, irregularBase } from "../text/normalize.ts";
 import { gazetteer, type PlacedMention } from "../text/countries.ts";
 import { findRoles } from "./roles.ts";
 
@@ -60,6 +60,7 @@ const DESCRIBING = new Set([
   "foreign",
   "state",
 ]);
+const CONJUNCTIONS = new Set(["but", "while", "whereas", "although", "though"]);
 // "Which Japanese royals visited …", "How many Afghan leaders …": the asked-for subject.
 const ASKING = new Set(["which", "what", "whose", "many"]);
 // Auxiliaries after which a country is the subject: "did Japan give", "was Afghanistan visited".
@@ -125,6 +126,14 @@ export function directionOf(text: string): Direction {
   const placed = new Set<string>();
   let subjectTaken = false;
   let previousAgent: PlacedMention | undefined;
+  const sentence = ws.some(
+    (w) =>
+      AUXILIARIES.has(w) ||
+      ASKING.has(w) ||
+      /^(?:when|who|where|why|how)$/.test(w) ||
+      /[a-z]ed$/.test(w) ||
+      irregularBase(w) !== undefined,
+  );
   for (const m of mentions) {
     const before = (k: number) => ws[m.start - k];
     const end = m.start + m.length;
@@ -192,7 +201,16 @@ export function directionOf(text: string): Direction {
     }
     // The subject: a country opening a clause, or right after an auxiliary ("did Japan give").
     // In the passive ("was Afghanistan visited by …") the subject is where the act went.
-    const opensClause = toks[m.start]!.clauseStart || (cue !== undefined && AUXILIARIES.has(cue) && k === 1);
+    // Keywords ("soviet invasion japan embassy") have no subject. A clause joined by "but"
+    // ("…, but the United Kingdom delayed it") has a subject of its own, who acts too.
+    const joined = (cue === "the" ? before(k + 1) : cue) ?? "";
+    const newClause = CONJUNCTIONS.has(joined);
+    if (sentence && newClause) {
+      agents.add(m.code);
+      continue;
+    }
+    const opensClause =
+      sentence && (toks[m.start]!.clauseStart || (cue !== undefined && AUXILIARIES.has(cue) && k === 1));
     if (!subjectTaken && opensClause) {
       subjectTaken = true;
       const passive =

@@ -14,6 +14,28 @@ const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
   ["訪れ", "visit"],
   ["訪ね", "visit"],
   ["来日", "visit"],
+  ["訪", "visit"],
+  ["始", "begin"],
+  ["始まっ", "begin"],
+  ["迎え", "host"],
+  ["迎", "host"],
+  ["閉", "close"],
+  ["閉め", "close"],
+  ["返", "return"],
+  ["送", "send"],
+  ["贈", "donate"],
+  ["結", "sign"],
+  ["結ん", "sign"],
+  ["破", "defeat"],
+  ["勝", "win"],
+  ["会", "meet"],
+  ["述べ", "say"],
+  ["語", "say"],
+  ["言っ", "say"],
+  ["渡", "hand over"],
+  ["守", "protect"],
+  ["認め", "recognize"],
+  ["遅", "delay"],
   ["来", "come"],
   ["来ま", "come"],
   ["行っ", "go"],
@@ -136,6 +158,7 @@ const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
   ["大臣", "minister"],
   ["閣僚", "minister"],
   ["指導者", "leader"],
+  ["指導", "leader"],
   ["首脳", "leader"],
   ["元首", "head of state"],
   ["国家元首", "head of state"],
@@ -198,7 +221,6 @@ const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
 ];
 
 const MAP = new Map<string, string>(GLOSSARY);
-const LONGEST = Math.max(...GLOSSARY.map(([ja]) => ja.length));
 
 const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -213,23 +235,54 @@ export function englishFor(word: string): string | undefined {
   return MAP.get(word);
 }
 
+/** A word of a Japanese text, with its English when the glossary has it. */
+export interface JapaneseWord {
+  readonly word: string;
+  readonly english: string | undefined;
+  /** Where the word ends in the (folded) text: what follows tells a verb ("訪問した"). */
+  readonly end: number;
+}
+
+const SEGMENTER = new Intl.Segmenter("ja", { granularity: "word" });
+
 /**
- * English words for the glossary's entries found in a Japanese text, longest first
- * ("外交関係" before "外交"), so a question's terms can meet English facts.
+ * A Japanese text's words as ICU's segmenter splits them, neighbours joined where they make
+ * one glossary entry ("指導"+"者" → 指導者). An entry never matches inside a longer word
+ * ("来" is not found in 出来事).
  */
-export function englishWordsIn(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length;) {
-    let matched = 0;
-    for (let n = Math.min(LONGEST, text.length - i); n >= 1; n--) {
-      const english = MAP.get(text.slice(i, i + n));
-      if (english) {
-        out.push(english);
-        matched = n;
-        break;
-      }
+export function japaneseWords(text: string): JapaneseWord[] {
+  const segments = [...SEGMENTER.segment(text)].filter((s) => s.isWordLike);
+  const out: JapaneseWord[] = [];
+  for (let i = 0; i < segments.length;) {
+    let n = Math.min(4, segments.length - i);
+    let english: string | undefined;
+    for (; n > 1; n--) {
+      english = MAP.get(
+        segments
+          .slice(i, i + n)
+          .map((s) => s.segment)
+          .join(""),
+      );
+      if (english) break;
     }
-    i += matched || 1;
+    const taken = segments.slice(i, i + n);
+    const word = taken.map((s) => s.segment).join("");
+    const last = taken[taken.length - 1]!;
+    out.push({ word, english: english ?? MAP.get(word), end: last.index + last.segment.length });
+    i += n;
   }
   return out;
+}
+
+/** English words for the glossary's entries among a Japanese text's words, in order. */
+export function englishWordsIn(text: string): string[] {
+  return japaneseWords(text).flatMap((w) => (w.english ? [w.english] : []));
+}
+
+// After a verbal noun or a verb's stem: する, した, され, しま… (訪問した, 閉鎖された).
+const VERB_ENDING = /^(?:し|さ|す|せ|た|て|ま)/;
+
+/** True when the word ending at `end` is used as a verb ("訪問した", "訪れた"). */
+export function usedAsVerb(text: string, end: number): boolean {
+  return VERB_ENDING.test(text.slice(end));
 }
