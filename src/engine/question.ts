@@ -148,7 +148,8 @@ function focus(text: string): string {
   const asking = sentences.filter((s) =>
     /\b(?:when|who|whom|whose|where|what|why|how|which)\b|いつ|誰|どこ|なぜ|何/i.test(s),
   );
-  return asking.length > 0 ? asking.join(" ") : text;
+  // The question usually comes last, after the context that leads to it.
+  return asking.at(-1) ?? text;
 }
 
 /** Parses one question (any string) into its parts of meaning. Never throws. */
@@ -174,10 +175,18 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   // A capital standing for its government ("Tokyo and Kabul kicked off ties") names its
   // country; after a preposition ("the embassy in Kabul") it is a place, and stays a word.
   const ws = words(afterDates);
-  for (const m of gazetteer().placed(ws)) {
+  const placed = gazetteer().placed(ws);
+  for (const m of placed) {
     if (!m.capital) continue;
-    const before = ws[m.start - 1];
-    if (before && /^(?:in|at|to|from|into|near|inside|outside|of|the)$/.test(before)) continue;
+    // Only coordinated with another country or capital ("Tokyo and Kabul"): alone, "London"
+    // is the city ("the embassy in London", "treaty japan embassy london").
+    const coordinated = placed.some(
+      (o) =>
+        o !== m &&
+        ((o.start + o.length === m.start - 1 && /^(?:and|or)$/.test(ws[m.start - 1] ?? "")) ||
+          (m.start + m.length === o.start - 1 && /^(?:and|or)$/.test(ws[o.start - 1] ?? ""))),
+    );
+    if (!coordinated) continue;
     const country = gazetteer().byId(m.code);
     if (country && !countries.some((c) => c.country.code === m.code))
       countries.push({ country, phrase: ws.slice(m.start, m.start + m.length).join(" ") });

@@ -88,7 +88,11 @@ interface Token {
   /** Describes the next word ("the *looted* pieces"): a modifier, not the topic. */
   readonly modifier?: boolean;
   /** An office ("prime minister"); `kind`: a kind of office ("leaders"), checked, not searched. */
-  readonly role?: { readonly kind: boolean };
+  readonly role?: { readonly kind: boolean; readonly name: string };
+  /** A noun naming the kind of the noun after it ("a *trade* agreement"): it must hold too. */
+  readonly compound?: boolean;
+  /** Right after "which"/"what": the kind of thing asked for ("which *city*"), not content. */
+  readonly answerType?: boolean;
 }
 
 const SUPPORT_VERBS = new Set(["pay", "make", "take", "give", "have", "hold", "do", "conduct"]);
@@ -150,7 +154,7 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       out.push({
         word: ws.slice(i, i + role.length).join(" "),
         verb: false,
-        role: { kind: role.role.kinds !== undefined },
+        role: { kind: role.role.kinds !== undefined, name: role.role.name },
       });
       i += role.length;
       continue;
@@ -203,6 +207,8 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
     // "pay a visit", "make a trip", "hold talks": the noun is the event, the verb only carries it.
     const lemma = baseForms(word).find((b) => b.pos === "v")?.lemma ?? word;
     if (verb && SUPPORT_VERBS.has(lemma) && DETERMINERS.has(next ?? "")) verb = false;
+    // "become official partners" says nothing happened; "become president" is taking office.
+    if (verb && lemma === "become" && !roles.has(i + 1) && !roles.has(i + 2)) verb = false;
     if (verb) verbFound = true;
     // Between a determiner and a noun, a participle or adjective describes the noun.
     const modifier =
@@ -210,8 +216,17 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       (led || describes) &&
       next !== undefined &&
       !isStopWord(next) &&
-      (pos.has("a") || /(?:ed|ing)$/.test(word) || pos.size === 0);
-    out.push({ word, verb, modifier });
+      ((pos.has("a") && !pos.has("n")) || /(?:ed|ing)$/.test(word) || pos.size === 0);
+    const compound =
+      !verb &&
+      !modifier &&
+      pos.has("n") &&
+      next !== undefined &&
+      !isStopWord(next) &&
+      !phraseAt(ws, i + 1) &&
+      partsOfSpeech(next).has("n") &&
+      !partsOfSpeech(next).has("v");
+    out.push({ word, verb, modifier, compound, answerType: ws[i - 1] === "which" || ws[i - 1] === "what" });
     i++;
   }
   return out;
@@ -229,7 +244,7 @@ function tokenizeJapanese(text: string): Token[] {
     const englishWords = english.split(" ");
     const role = findRoles(englishWords)[0];
     if (role && role.length === englishWords.length)
-      return { word, verb: false, role: { kind: role.role.kinds !== undefined } };
+      return { word, verb: false, role: { kind: role.role.kinds !== undefined, name: role.role.name } };
     return { word, verb: partsOfSpeech(englishWords[0]!).has("v") && usedAsVerb(folded, end) };
   });
 }
@@ -302,7 +317,7 @@ export function contentTerms(
     let expansions = token.phrase
       ? phraseExpansions(index, token.phrase.lemma, token.phrase.pos)
       : token.role
-        ? roleExpansions(index, word)
+        ? roleExpansions(index, `${word} ${token.role.name}`)
         : expansionsOf(index, term, word);
     // A verb of motion toward a country ("swing by Japan", "head over to Afghanistan") is a
     // visit; a verb of speaking ("talk about", "state") is answered by what someone said.
@@ -325,7 +340,11 @@ export function contentTerms(
       weight,
       rankOnly: rankOnlyWords.has(word),
       kind,
-      required: kind === "name" || kind === "event" || kind === "unknown",
+      required:
+        kind === "name" ||
+        kind === "event" ||
+        kind === "unknown" ||
+        (kind === "topic" && Boolean(token.compound)),
     });
   }
   return out;
@@ -373,7 +392,10 @@ function kindOf(
       return isKanaFunctionWord(word) || /^\p{Script=Hiragana}+$/u.test(word) ? undefined : "unknown";
     // Not in the knowledge: wording is left out ("the *looted* pieces", "formally"),
     // content means the knowledge does not hold what is asked.
-    if (!q.capitalized.has(word) && (token.modifier || isModifierOnly(word) || isGenericWord(word)))
+    if (
+      !q.capitalized.has(word) &&
+      (token.modifier || token.answerType || isModifierOnly(word) || isGenericWord(word))
+    )
       return undefined;
     return "unknown";
   }

@@ -187,7 +187,7 @@ const GENERIC = new Set(
     "two both each either neither other another former latter certain particular specific member members " +
     "behind because despite although though whether while whereas unless according regarding concerning across " +
     "along beyond onto per versus within without throughout besides near next above below beneath beside inside " +
-    "outside around together instead toward towards upon via amid amongst idea clue guys anyone somebody folks"
+    "outside around together instead toward towards upon via amid amongst idea clue guys anyone somebody folks like unlike"
   ).split(" "),
 );
 

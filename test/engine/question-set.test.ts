@@ -1,22 +1,25 @@
 /**
- * Evaluation set: questions written independently from the source article (not from the
- * knowledge file's wording), answered by the real engine over the repository's real knowledge.
- * Scoring matches the external scorer:
- * - answerable: answered, and (if `dates`) one date is a prefix of the record's `date` or appears
- *   as a standalone number in the answer text, and (if `keywords`) every group has a member
- *   contained in the answer text (case- and accent-insensitive);
- * - unanswerable: not answered.
+ * Question sets: questions written the way users ask (paraphrases, phrasal verbs, typos, lower
+ * case, counts, lists, several questions in one, wrong-person and wrong-direction traps,
+ * Japanese, two relations that share names), answered by the real engine over real
+ * knowledge files. Every item must pass — any regression fails the test:
+ * - answerable: answered, and (if `dates`) one date starts the record's `date` or stands in the
+ *   answer text, and (if `keywords`) every group has a member in the answer text (case and
+ *   accents ignored);
+ * - unanswerable: not answered;
+ * - `hard`: what the engine cannot do yet (README, "What it cannot do yet"): it may say it does
+ *   not know, but an answer must be the right one — never a wrong answer with a real citation.
  */
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { answerQuestion } from "../../src/engine/engine.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import { toRecord, type AnswerRecord } from "../../src/replies/text.ts";
-
-/** Minimum share of items that must pass. */
-const THRESHOLD = 0.9;
 
 interface Item {
   q: string;
@@ -24,6 +27,7 @@ interface Item {
   dates?: string[];
   keywords?: string[][];
   kind: string;
+  hard?: boolean;
 }
 
 interface Result {
@@ -33,18 +37,18 @@ interface Result {
   why: string;
 }
 
-const QUESTIONS = fileURLToPath(new URL("./questions.jsonl", import.meta.url));
 const KNOWLEDGE = fileURLToPath(new URL("../../knowledge", import.meta.url));
+const CONFUSABLE = fileURLToPath(new URL("../fixtures/knowledge/confusable", import.meta.url));
 
-function readItems(): Item[] {
-  return readFileSync(QUESTIONS, "utf8")
+function readItems(file: string): Item[] {
+  return readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line, i) => {
       try {
         return JSON.parse(line) as Item;
       } catch (error) {
-        throw new Error(`questions.jsonl line ${i + 1}: ${(error as Error).message}`);
+        throw new Error(`${file} line ${i + 1}: ${(error as Error).message}`);
       }
     });
 }
@@ -63,7 +67,8 @@ function dateMatches(date: string, record: AnswerRecord): boolean {
   return new RegExp(`(?<![0-9])${escapeRegExp(date)}(?![0-9])`).test(record.answer);
 }
 
-function score(item: Item, record: AnswerRecord): { pass: boolean; why: string } {
+/** Right: the answer the item expects (whatever the item's kind). */
+function right(item: Item, record: AnswerRecord): { pass: boolean; why: string } {
   if (!item.answerable)
     return record.answered
       ? { pass: false, why: "answered an unanswerable question" }
@@ -79,61 +84,64 @@ function score(item: Item, record: AnswerRecord): { pass: boolean; why: string }
   return { pass: true, why: "" };
 }
 
+function score(item: Item, record: AnswerRecord): { pass: boolean; why: string } {
+  const verdict = right(item, record);
+  // A hard item may be refused; answered, it must be answered right.
+  if (item.hard && !record.answered) return { pass: true, why: "" };
+  return verdict;
+}
+
 function describeFailure(r: Result): string {
-  const got = `answered=${r.record.answered} date=${r.record.date ?? "null"} answer=${JSON.stringify(r.record.answer.slice(0, 150))}`;
+  const got = `answered=${r.record.answered} date=${r.record.date ?? "null"} answer=${JSON.stringify(r.record.answer.slice(0, 160))}`;
   return `  [${r.item.kind}] ${JSON.stringify(r.item.q.length > 120 ? `${r.item.q.slice(0, 120)}…` : r.item.q)}\n    why: ${r.why}\n    got: ${got}`;
 }
 
-function perKind(results: readonly Result[]): string {
-  const kinds = new Map<string, { pass: number; total: number }>();
-  for (const r of results) {
-    const k = kinds.get(r.item.kind) ?? { pass: 0, total: 0 };
-    k.total++;
-    if (r.pass) k.pass++;
-    kinds.set(r.item.kind, k);
+async function indexOf(...dirs: string[]): Promise<KnowledgeIndex> {
+  let dir = dirs[0]!;
+  if (dirs.length > 1) {
+    dir = await mkdtemp(join(tmpdir(), "kizuna-questions-"));
+    for (const d of dirs) await cp(d, dir, { recursive: true });
+    temp.push(dir);
   }
-  return [...kinds.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, { pass, total }]) => `  ${kind.padEnd(24)} ${pass}/${total}`)
-    .join("\n");
+  const loaded = await loadKnowledge(dir);
+  if (!loaded.ok) throw new Error(`knowledge invalid: ${JSON.stringify(loaded.problems, null, 2)}`);
+  return KnowledgeIndex.build(loaded.knowledge);
 }
-
-const items = readItems();
-const loaded = await loadKnowledge(KNOWLEDGE);
-if (!loaded.ok) throw new Error(`knowledge invalid: ${JSON.stringify(loaded.problems, null, 2)}`);
-const index = KnowledgeIndex.build(loaded.knowledge);
-const results: Result[] = items.map((item) => {
-  const record = toRecord(answerQuestion(index, item.q));
-  return { item, record, ...score(item, record) };
+const temp: string[] = [];
+afterAll(async () => {
+  for (const dir of temp) await rm(dir, { recursive: true, force: true });
 });
 
-describe("question set (test/engine/questions.jsonl)", () => {
+const SETS = [
+  { file: "./questions.jsonl", knowledge: [KNOWLEDGE], min: 300, refusals: 60 },
+  { file: "./questions-ja.jsonl", knowledge: [KNOWLEDGE], min: 40, refusals: 10 },
+  { file: "./questions-relations.jsonl", knowledge: [KNOWLEDGE, CONFUSABLE], min: 20, refusals: 5 },
+] as const;
+
+describe.each(SETS)("question set $file", ({ file, knowledge, min, refusals }) => {
+  const items = readItems(file);
+
   it("is well formed and large enough", () => {
-    expect(items.length).toBeGreaterThanOrEqual(150);
-    expect(items.filter((i) => !i.answerable).length).toBeGreaterThanOrEqual(40);
+    expect(items.length).toBeGreaterThanOrEqual(min);
+    expect(items.filter((i) => !i.answerable).length).toBeGreaterThanOrEqual(refusals);
     for (const item of items) {
       expect(typeof item.q, JSON.stringify(item)).toBe("string");
       expect(typeof item.answerable, JSON.stringify(item)).toBe("boolean");
       expect(typeof item.kind, JSON.stringify(item)).toBe("string");
-      if (!item.answerable) expect(item.dates ?? item.keywords, JSON.stringify(item)).toBeUndefined();
+      if (!item.answerable)
+        expect(item.dates ?? item.keywords ?? item.hard, JSON.stringify(item)).toBeUndefined();
     }
   });
 
-  it(`answers at least ${THRESHOLD * 100}% of the items correctly`, () => {
+  it("answers every item as it should (hard items may be refused, never answered wrong)", async () => {
+    const index = await indexOf(...knowledge);
+    const results: Result[] = items.map((item) => {
+      const record = toRecord(answerQuestion(index, item.q));
+      return { item, record, ...score(item, record) };
+    });
     const failures = results.filter((r) => !r.pass);
-    const accuracy = (results.length - failures.length) / results.length;
-    const report =
-      `accuracy ${(accuracy * 100).toFixed(1)}% (${results.length - failures.length}/${results.length})\n` +
-      `per kind:\n${perKind(results)}\n` +
-      `failures (${failures.length}):\n${failures.map(describeFailure).join("\n")}`;
-    if (accuracy < THRESHOLD) console.log(report);
-    expect(accuracy, `accuracy below ${THRESHOLD}; see the report printed above`).toBeGreaterThanOrEqual(
-      THRESHOLD,
+    expect(failures.map(describeFailure).join("\n"), `${failures.length} of ${results.length} failed`).toBe(
+      "",
     );
-  });
-
-  it("never answers a question about another pair of countries", () => {
-    const wrong = results.filter((r) => r.item.kind === "refusal-other-pair" && r.record.answered);
-    expect(wrong.map(describeFailure).join("\n")).toBe("");
   });
 });
