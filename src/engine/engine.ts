@@ -69,9 +69,10 @@ export function answerQuestion(index: KnowledgeIndex, raw: string, options: Engi
       (t) => t.kind === "event" || t.kind === "topic",
     );
     const extra = needsVerb ? eventWords(index, first) : "";
-    const completed = [part.replace(/[?？]\s*$/, ""), extra, borrowed && `(${borrowed})`]
+    // After ";": the borrowed relation names the scope, not who acts toward whom.
+    const completed = [[part.replace(/[?？]\s*$/, ""), extra].filter(Boolean).join(" "), borrowed]
       .filter(Boolean)
-      .join(" ");
+      .join("; ");
     return answerPart(index, parseQuestion(completed, { personWords: index.personWords }), part, opts);
   });
   const answered = answers.filter((a) => a.answered);
