@@ -1,4 +1,9 @@
-/** `npm run check-knowledge`: validates the knowledge files and prints a summary; exit 1 on any problem. */
+/**
+ * `npm run check-knowledge`: validates the knowledge files and prints a summary, then checks
+ * the curation (quotes word for word in the source copies; statements naming other years;
+ * facts without a quote). Exit 1 on any problem or any quote not found.
+ */
+import { curationNotes } from "../../knowledge/curation.ts";
 import { loadKnowledge } from "../../knowledge/load.ts";
 import { formatProblem } from "../../knowledge/problems.ts";
 import { dateLabel } from "../../knowledge/types.ts";
@@ -34,5 +39,12 @@ if (!result.ok) {
         `    ${d.file}:${d.line}  ${d.id}  ${dateLabel(d) ?? "undated"} — ${truncate(d.statement, 80)}`,
       );
   }
+  const notes = await curationNotes(k, dir);
+  const errors = notes.filter((n) => n.severity === "error");
+  if (notes.length > 0) {
+    lines.push(`  curation:  ${errors.length} error(s), ${notes.length - errors.length} warning(s)`);
+    for (const n of notes) lines.push(`    ${n.severity}: ${formatProblem(n)}`);
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
+  if (errors.length > 0) process.exitCode = 1;
 }

@@ -23,6 +23,39 @@ describe("npm run check-knowledge", () => {
     expect(run.stdout).toMatch(/relations: 1 \(Afghanistan–Japan relations\)/);
     expect(run.stdout).toMatch(/facts: +\d+ \(\d+ dated, \d+ undated\)/);
     expect(run.stdout).toMatch(/dates: +from 2000 BCE onwards – 16 February 2025/);
+    // Every quote stands in the source copy; no statement names another year without its quote.
+    expect(run.stdout).not.toMatch(/curation:/);
+  });
+
+  it("GIVEN a quote not in the source copy, a stray year and a fact without a quote THEN an error, two warnings, exit 1", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
+    dirs.push(dir);
+    cpSync("knowledge", dir, { recursive: true });
+    const file = join(dir, "afghanistan-japan.yaml");
+    const text = spawnSync("cat", [file], { encoding: "utf8" }).stdout;
+    writeFileSync(
+      file,
+      text
+        .replace(
+          "Hisao Tani, a Japanese military officer, visited Afghanistan in 1922.",
+          "Hisao Tani, a Japanese general, visited Afghanistan in 1922.",
+        )
+        .replace("Japan reopened its embassy in Kabul.", "Japan reopened its embassy in Kabul in 2023.")
+        .replace(
+          "    quote: Several Taliban members, such as Abdul Latif Nazari visited Japan in February 16, 2025.\n",
+          "",
+        ),
+    );
+    const run = check(dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/curation: +1 error\(s\), 2 warning\(s\)/);
+    expect(run.stdout).toMatch(
+      /error: .*afghanistan-japan\.yaml:\d+: fact "af-jp-1922-hisao-tani-visit": the quote is not in sources\/afghanistan-japan-relations\.txt word for word/,
+    );
+    expect(run.stdout).toMatch(
+      /warning: .*fact "af-jp-2022-09-embassy-reopened": the statement names 2023, which is not its date/,
+    );
+    expect(run.stdout).toMatch(/warning: .*fact "af-jp-2025-taliban-visit": has no quote/);
   });
 
   it("GIVEN a broken copy THEN every problem with file and line, and exit 1", () => {
