@@ -255,7 +255,7 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isChatInputCommand()) {
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
       await respondInTime(
-        dispatcher.command(interaction.commandName, options, actor),
+        (progress) => dispatcher.command(interaction.commandName, options, actor, { progress }),
         {
           reply: async (reply) =>
             delivered(await acknowledge(() => interaction.reply(interactionPayload(reply)))),
