@@ -37,7 +37,7 @@ const embedText = (data: JsonObject | undefined) =>
 
 /** The text of the last edit of an interaction's reply matching `pattern`, once it came. */
 async function editMatching(h: WorkerHarness, token: string, pattern: RegExp): Promise<string> {
-  for (let waited = 0; waited < 5_000; waited += 20) {
+  for (let waited = 0; waited < 15_000; waited += 20) {
     const edits = h.fake.requests.filter(
       (r) => r.method === "PATCH" && r.path.includes(token) && r.status === 200,
     );
