@@ -175,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.KIZUNA_ROLE === "gateway" && !e.DISCORD_TOKEN)
     problems.push("DISCORD_TOKEN: is required when KIZUNA_ROLE=gateway");
   const count = e.SHARD_COUNT;
+  if (e.SHARD_IDS && count === undefined)
+    problems.push("SHARD_COUNT: is required with SHARD_IDS (the shards of the whole bot, or auto)");
   if (typeof count === "number" && e.SHARD_IDS?.some((id) => id >= count))
     problems.push(`SHARD_IDS: every id must be below SHARD_COUNT (${count})`);
   if (problems.length > 0) throw new ConfigError(problems);

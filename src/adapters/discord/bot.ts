@@ -32,7 +32,10 @@ export interface BotOptions {
   readonly config: Config;
   readonly dispatcher: Dispatcher;
   readonly log: Logger;
-  /** Extra client options (tests shorten the identify throttle; nothing else should). */
+  /**
+   * Extra client options: the shards and the shared identify throttle of a gateway process
+   * (src/main.ts); tests shorten the identify throttle.
+   */
   readonly clientOptions?: Partial<ClientOptions>;
   /** Defer a slash command whose reply is not ready after this long (Discord allows 3 s). */
   readonly deferAfterMs?: number;
