@@ -117,6 +117,9 @@ function parseShardIds(text: string): number[] {
 
 export type Role = "bot" | "http" | "gateway";
 
+/** Every key the configuration reads (each is in .env.example, NODE_ENV aside). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   readonly token: string | undefined;
   readonly guildId: string | undefined;

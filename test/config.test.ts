@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
+import { readFileSync } from "node:fs";
+import { CONFIG_KEYS, ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
 
 // Shaped like a bot token (three base64url parts), but not a real one.
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
@@ -245,5 +246,13 @@ describe("loadConfig — running at scale", () => {
     expect(refusal({ SHARD_IDS: "0,3", SHARD_COUNT: "2" }).problems).toEqual([
       "SHARD_IDS: every id must be below SHARD_COUNT (2)",
     ]);
+  });
+});
+
+describe(".env.example", () => {
+  it("GIVEN the keys the configuration reads THEN every one is in .env.example", () => {
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(CONFIG_KEYS.filter((k) => k !== "NODE_ENV" && !listed.has(k))).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 function start(env: Record<string, string>, input = "") {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k),
+      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD)/.test(k),
     ),
   );
   return spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {

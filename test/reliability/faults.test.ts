@@ -491,7 +491,7 @@ async function startProcess(): Promise<Child> {
   // Explicit env: a developer's .env or shell cannot leak in.
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k),
+      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD)/.test(k),
     ),
   );
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
