@@ -7,6 +7,18 @@ import { CONFIG_KEYS, ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
 const ROLE = "123456789012345678";
 
+/** The running-at-scale keys' defaults: one process on its own. */
+const ONE_PROCESS = {
+  role: "bot",
+  httpHost: "0.0.0.0",
+  httpPort: 8080,
+  publicKey: undefined,
+  redisUrl: undefined,
+  redisPrefix: "kizuna:",
+  shardIds: undefined,
+  shardCount: undefined,
+} as const;
+
 /** The ConfigError a configuration is refused with (fails the test if it loads). */
 function refusal(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -33,14 +45,7 @@ describe("loadConfig — defaults", () => {
       cooldownWindowMs: 30_000,
       logLevel: undefined,
       logFormat: "json",
-      role: "bot",
-      httpHost: "0.0.0.0",
-      httpPort: 8080,
-      publicKey: undefined,
-      redisUrl: undefined,
-      redisPrefix: "kizuna:",
-      shardIds: undefined,
-      shardCount: undefined,
+      ...ONE_PROCESS,
     });
   });
 
@@ -93,14 +98,7 @@ describe("loadConfig — good values", () => {
       cooldownWindowMs: 60_000,
       logLevel: "debug",
       logFormat: "pretty",
-      role: "bot",
-      httpHost: "0.0.0.0",
-      httpPort: 8080,
-      publicKey: undefined,
-      redisUrl: undefined,
-      redisPrefix: "kizuna:",
-      shardIds: undefined,
-      shardCount: undefined,
+      ...ONE_PROCESS,
     });
   });
 

@@ -30,6 +30,7 @@ import { cleanPrefix, freePort, TEST_REDIS_URL } from "../support/redis.ts";
 import { generateKnowledge, generateQuestions, KNOWLEDGE_DIR, loadRealKnowledge } from "./generate.ts";
 import { extraFactYaml, writeKnowledgeFiles } from "./knowledge-files.ts";
 import { isMainModule } from "./runtime.ts";
+import { childEnv } from "../support/child-env.ts";
 
 export interface HttpRun {
   readonly workers: number;
@@ -81,14 +82,8 @@ async function startWorker(
   env: Record<string, string> = {},
 ): Promise<Worker> {
   const port = await freePort();
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD)/.test(k),
-    ),
-  );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      ...clean,
+    env: childEnv({
       NODE_ENV: "production",
       KIZUNA_ROLE: "http",
       HTTP_HOST: "127.0.0.1",
@@ -100,7 +95,7 @@ async function startWorker(
       COOLDOWN_ANSWERS: "0",
       LOG_LEVEL: "info",
       ...env,
-    },
+    }),
     stdio: ["ignore", "ignore", "pipe"],
   });
   const worker: Worker = { url: `http://127.0.0.1:${port}`, child, stderr: "" };

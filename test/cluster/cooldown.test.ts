@@ -1,16 +1,9 @@
-import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SharedCooldown } from "../../src/cluster/cooldown.ts";
-import { closeRedis, connectRedis, keysFor, whenReady, type Redis } from "../../src/cluster/redis.ts";
-import { cleanPrefix, TEST_REDIS_URL, testPrefix } from "../support/redis.ts";
+import { keysFor } from "../../src/cluster/redis.ts";
+import { redisPerTest, TEST_REDIS_URL, testPrefix } from "../support/redis.ts";
 
-const log = pino({ level: "silent" });
-const opened: Redis[] = [];
-const prefixes: string[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map(closeRedis));
-  await Promise.all(prefixes.splice(0).map((p) => cleanPrefix(p)));
-});
+const redis = redisPerTest();
 
 async function cooldownAt(
   url: string,
@@ -18,16 +11,13 @@ async function cooldownAt(
   answers: number,
   ready = true,
 ): Promise<SharedCooldown> {
-  const redis = connectRedis(url, log, { purpose: "cooldowns", commandTimeoutMs: 250 });
-  opened.push(redis);
-  if (ready) expect(await whenReady(redis, 2_000)).toBe(true);
-  return new SharedCooldown(redis, keysFor(prefix).cooldown, answers, 30_000);
+  const connection = await redis.connect(url, { commandTimeoutMs: 250, ready });
+  return new SharedCooldown(connection, keysFor(prefix).cooldown, answers, 30_000);
 }
 
 describe("SharedCooldown", () => {
   it("GIVEN two processes WHEN a user spends the allowance on one THEN the other refuses too", async () => {
-    const prefix = testPrefix();
-    prefixes.push(prefix);
+    const prefix = redis.prefix();
     const a = await cooldownAt(TEST_REDIS_URL, prefix, 2);
     const b = await cooldownAt(TEST_REDIS_URL, prefix, 2);
     expect(await a.take("user-1")).toEqual({ ok: true });

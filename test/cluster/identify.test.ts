@@ -1,29 +1,21 @@
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisIdentifyThrottler } from "../../src/cluster/identify.ts";
-import { closeRedis, connectRedis, keysFor, whenReady, type Redis } from "../../src/cluster/redis.ts";
-import { cleanPrefix, TEST_REDIS_URL, testPrefix } from "../support/redis.ts";
+import { keysFor } from "../../src/cluster/redis.ts";
+import { redisPerTest, TEST_REDIS_URL, testPrefix } from "../support/redis.ts";
 
 const log = pino({ level: "silent" });
-const opened: Redis[] = [];
-const prefixes: string[] = [];
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map(closeRedis));
-  await Promise.all(prefixes.splice(0).map((p) => cleanPrefix(p)));
-});
+const redis = redisPerTest();
 
 /** A gateway process's throttle (its own connection), for `maxConcurrency` buckets of `windowMs`. */
 async function throttler(prefix: string, maxConcurrency: number, windowMs: number, url = TEST_REDIS_URL) {
-  const redis = connectRedis(url, log, { purpose: "commands" });
-  opened.push(redis);
-  await whenReady(redis, 1_000);
-  return new RedisIdentifyThrottler(redis, keysFor(prefix), maxConcurrency, log, windowMs);
+  const connection = await redis.connect(url, { ready: url === TEST_REDIS_URL });
+  return new RedisIdentifyThrottler(connection, keysFor(prefix), maxConcurrency, log, windowMs);
 }
 
 describe("RedisIdentifyThrottler (shared by gateway processes)", () => {
   it("GIVEN two processes identifying shards of one bucket THEN the second waits out the window", async () => {
-    const prefix = testPrefix();
-    prefixes.push(prefix);
+    const prefix = redis.prefix();
     const [a, b] = [await throttler(prefix, 1, 600), await throttler(prefix, 1, 600)];
     const started = performance.now();
     await a.waitForIdentify(0, new AbortController().signal);
@@ -33,8 +25,7 @@ describe("RedisIdentifyThrottler (shared by gateway processes)", () => {
   });
 
   it("GIVEN max_concurrency 2 THEN shards of different buckets identify together", async () => {
-    const prefix = testPrefix();
-    prefixes.push(prefix);
+    const prefix = redis.prefix();
     const [a, b] = [await throttler(prefix, 2, 2_000), await throttler(prefix, 2, 2_000)];
     const started = performance.now();
     await Promise.all([
@@ -45,8 +36,7 @@ describe("RedisIdentifyThrottler (shared by gateway processes)", () => {
   });
 
   it("GIVEN an aborted wait THEN it rejects instead of identifying", async () => {
-    const prefix = testPrefix();
-    prefixes.push(prefix);
+    const prefix = redis.prefix();
     const [a, b] = [await throttler(prefix, 1, 5_000), await throttler(prefix, 1, 5_000)];
     await a.waitForIdentify(0, new AbortController().signal);
     const abort = new AbortController();

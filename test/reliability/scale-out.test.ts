@@ -27,6 +27,7 @@ import {
   germanyJapanYaml,
   textOf,
 } from "./support.ts";
+import { childEnv } from "../support/child-env.ts";
 
 const ESTABLISHED = "When were diplomatic relations established?";
 const ADMIN = String(PermissionFlagsBits.ManageGuild);
@@ -51,13 +52,8 @@ const sent: InteractionHandle[] = [];
 
 /** Starts `node src/main.ts` with `env` (and nothing of the test's own environment that could leak in). */
 function launch(p: Omit<Proc, "child" | "out" | "err">): Proc {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD)/.test(k),
-    ),
-  );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...clean, ...p.env },
+    env: childEnv(p.env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const proc: Proc = { ...p, child, out: "", err: "" };
@@ -121,6 +117,13 @@ async function workerUp(p: Proc): Promise<void> {
 
 function ask(p: Proc, question: string): InteractionHandle {
   const handle = fake.slashCommand({ name: "ask", options: { question }, endpoint: `${p.url}/interactions` });
+  sent.push(handle);
+  return handle;
+}
+
+/** An admin's /reload, sent to one worker. */
+function reload(p: Proc): InteractionHandle {
+  const handle = fake.slashCommand({ name: "reload", permissions: ADMIN, endpoint: `${p.url}/interactions` });
   sent.push(handle);
   return handle;
 }
@@ -255,12 +258,7 @@ describe("1 gateway + 3 HTTP workers + Redis, each a real process", () => {
     const [w1, w2, w3] = workers();
     await writeFile(join(w1!.dir, GERMANY_JAPAN_FILE), germanyJapanYaml());
     const started = Date.now();
-    const handle = fake.slashCommand({
-      name: "reload",
-      permissions: ADMIN,
-      endpoint: `${w1!.url}/interactions`,
-    });
-    sent.push(handle);
+    const handle = reload(w1!);
     const text = await finalText(handle, /Knowledge reloaded/);
     const ms = Date.now() - started;
     expect(text).toMatch(/\*\*4 of 4\*\* processes/);
@@ -280,12 +278,7 @@ describe("1 gateway + 3 HTTP workers + Redis, each a real process", () => {
     const before = await versions();
     await cp(workers()[0]!.dir, w2.dir, { recursive: true });
     await writeFile(join(w2.dir, "broken.yaml"), "relation: [unclosed\n");
-    const handle = fake.slashCommand({
-      name: "reload",
-      permissions: ADMIN,
-      endpoint: `${w2.url}/interactions`,
-    });
-    sent.push(handle);
+    const handle = reload(w2!);
     const text = await finalText(handle, /Reload refused/);
     expect(text).toMatch(/knowledge\/broken\.yaml:\d+: YAML/);
     expect(text).toMatch(/on every process/);
@@ -316,12 +309,7 @@ describe("1 gateway + 3 HTTP workers + Redis, each a real process", () => {
     expect(JSON.stringify(reply.embeds)).toContain("1931");
 
     await appendFile(join(w1!.dir, GERMANY_JAPAN_FILE), "\n# edited during the outage\n");
-    const handle = fake.slashCommand({
-      name: "reload",
-      permissions: ADMIN,
-      endpoint: `${w1!.url}/interactions`,
-    });
-    sent.push(handle);
+    const handle = reload(w1!);
     const text = await finalText(handle, /Knowledge reloaded/);
     expect(text).toMatch(/Could not reach every process/);
     const version = /Version \*\*([0-9a-f]{12})\*\*/.exec(text)![1]!;

@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterEach } from "vitest";
+import { closeRedis, connectRedis, whenReady } from "../../src/cluster/redis.ts";
 
 export const TEST_REDIS_URL = process.env["KIZUNA_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379/0";
 
@@ -109,4 +112,36 @@ export class OwnRedis {
     child.kill("SIGKILL");
     await exited;
   }
+}
+
+/**
+ * Connections (made as the product makes them) and key prefixes of one test file, closed and
+ * cleaned after each test. Call at the top level of a test file.
+ */
+export function redisPerTest() {
+  const opened: Redis[] = [];
+  const prefixes: string[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map(closeRedis));
+    await Promise.all(prefixes.splice(0).map((p) => cleanPrefix(p)));
+  });
+  return {
+    /** A connection; waits until it is ready unless `ready` is false (an unreachable server). */
+    async connect(url = TEST_REDIS_URL, options: { commandTimeoutMs?: number; ready?: boolean } = {}) {
+      const redis = connectRedis(url, pino({ level: "silent" }), {
+        purpose: "test",
+        ...(options.commandTimeoutMs !== undefined ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+      });
+      opened.push(redis);
+      if (options.ready !== false && !(await whenReady(redis, 2_000)))
+        throw new Error(`Redis at ${url} is not ready`);
+      return redis;
+    },
+    /** A key prefix of the test's own, deleted after it. */
+    prefix() {
+      const prefix = testPrefix();
+      prefixes.push(prefix);
+      return prefix;
+    },
+  };
 }
