@@ -293,12 +293,14 @@ export class KnowledgeSync implements KnowledgeControl {
   /** /reload: validate the source folder here, publish it, and wait for every process. */
   async reload(progress?: (p: ReloadProgress) => void): Promise<ReloadOutcome> {
     const { redis, keys, registry, store, mirror, self, log } = this.o;
+    // Validating, swapping and publishing are one step for the periodic check: between this
+    // process's swap and the publication, it would see Redis's older version and go back to it.
     const local = await this.serially(
-      async (): Promise<{
-        result: ReloadResult;
-        files?: FileEntry[];
-        base?: string | null | undefined;
-      }> => {
+      async (): Promise<
+        | { result: ReloadResult; unreachable?: undefined; expected?: undefined; request?: undefined }
+        | { result: ReloadResult; unreachable: string }
+        | { result: ReloadResult; unreachable?: undefined; expected: ProcessInfo[]; request: string }
+      > => {
         const started = performance.now();
         const base = await redis.get(keys.current).catch(() => undefined);
         const taken = await snapshot(this.o.sourceDir, this.o.displayRoot);
@@ -313,41 +315,42 @@ export class KnowledgeSync implements KnowledgeControl {
           };
         const undo = await mirror.write(taken.files);
         const result = await store.reload({ progress });
-        if (!result.ok) await undo();
-        return { result, files: taken.files, base };
+        if (!result.ok) {
+          await undo();
+          return { result };
+        }
+        await this.beat();
+        try {
+          const expected = await registry.list();
+          const { request } = await publishVersion(
+            redis,
+            keys,
+            result.version,
+            taken.files,
+            self.id,
+            async (f) => f.bytes!,
+          );
+          this.pending = undefined;
+          return { result, expected, request };
+        } catch (error) {
+          // Redis is down: this process serves the new version; it is published when Redis is back.
+          // The version it replaces: what Redis named before, or what this process served.
+          this.pending = { version: result.version, base: base ?? result.previousVersion };
+          log.warn(
+            { version: result.version, err: { message: (error as Error).message } },
+            "reloaded here only: Redis is unreachable",
+          );
+          return { result, unreachable: `Redis is unreachable: ${(error as Error).message}` };
+        }
       },
     );
-    const { result, files } = local;
+    const { result } = local;
     // Nothing that failed here is published: no other process is asked.
     if (!result.ok) return { result, cluster: { reached: true, version: result.keptVersion, processes: [] } };
-    if (!files) throw new Error("a reload that succeeded has its files");
-    await this.beat();
-    let expected: ProcessInfo[];
-    let request: string;
-    try {
-      expected = await registry.list();
-      ({ request } = await publishVersion(
-        redis,
-        keys,
-        result.version,
-        files,
-        self.id,
-        async (f) => f.bytes!,
-      ));
-      this.pending = undefined;
-    } catch (error) {
-      // Redis is down: this process serves the new version; it is published when Redis is back.
-      // The version it replaces: what Redis named before, or what this process served.
-      this.pending = { version: result.version, base: local.base ?? result.previousVersion };
-      log.warn(
-        { version: result.version, err: { message: (error as Error).message } },
-        "reloaded here only: Redis is unreachable",
-      );
-      return {
-        result,
-        cluster: { reached: false, why: `Redis is unreachable: ${(error as Error).message}` },
-      };
-    }
+    if (local.unreachable !== undefined)
+      return { result, cluster: { reached: false, why: local.unreachable } };
+    const { expected, request } = local;
+    if (!expected) throw new Error("a published reload has its processes");
     log.info({ version: result.version, processes: expected.length }, "knowledge version published");
     const others = expected.filter((p) => p.id !== self.id);
     const outcomes = await awaitProcesses(

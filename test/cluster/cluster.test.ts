@@ -112,6 +112,23 @@ describe("Cluster — one knowledge version everywhere", () => {
     }
   });
 
+  it("GIVEN a process checking constantly WHEN it publishes a reload THEN it never goes back to the older version", async () => {
+    const prefix = newPrefix();
+    await join_(prefix);
+    const source = await knowledgeCopy();
+    // Checks every millisecond: one between its swap and the publication would load the old version again.
+    const publisher = await join_(prefix, { sourceDir: source, checkEveryMs: 1 });
+    await writeFile(join(source, GERMANY_JAPAN_FILE), germanyJapanYaml());
+    const { result } = await publisher.knowledge.reload();
+    expect(result.ok).toBe(true);
+    const version = result.ok ? result.version : "";
+    const swaps: string[] = [];
+    publisher.store.onReload((r) => swaps.push(r.ok ? r.version : "refused"));
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(publisher.store.version).toBe(version);
+    expect(swaps).toEqual([]);
+  });
+
   it("GIVEN a broken file WHEN /reload runs THEN it is refused, nothing is published, no process swaps", async () => {
     const prefix = newPrefix();
     const source = await knowledgeCopy();
