@@ -141,9 +141,9 @@ function signedAsk(fake: FakeDiscord, question: string) {
     member: { user: { id: fake.testerId, username: "tester" }, roles: [], permissions: "32" },
     data: {
       id: snowflake(),
-      name,
+      name: "ask",
       type: 1,
-      options: options ?? [{ name: "question", type: 3, value: question }],
+      options: [{ name: "question", type: 3, value: question }],
     },
     entitlements: [],
     authorizing_integration_owners: {},
