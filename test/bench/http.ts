@@ -17,7 +17,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { appendFile, mkdtemp, rm } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,8 @@ export interface HttpRun {
   /** Non-200 answers, errors and timeouts. */
   readonly failed: number;
   readonly load_avg: string;
+  /** CPU time the workers spent per request answered (user + system, from /proc): what sizing follows. */
+  readonly worker_cpu_ms_per_request?: number;
 }
 
 export interface HttpResult {
@@ -72,6 +74,18 @@ const loadAvg = () =>
     .join(" ");
 
 const LOGS = process.env["KIZUNA_BENCH_LOGS"];
+
+/** CPU time (user + system) a process has used, ms, from /proc (Linux); 0 elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which ends with ")": utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
 
 interface Worker {
   readonly url: string;
@@ -261,46 +275,37 @@ export async function measureHttp(ctx: HttpBenchContext): Promise<HttpResult> {
       // Warm-up (JIT, keep-alive), not counted.
       await Promise.all(workers.map((w) => cannon(fake, w.url, ctx.questions, 200, 3)));
 
+      /** Each of `count` workers at `rate`/s (0: as fast as it goes), with the workers' CPU time. */
+      const run = async (count: number, rate: number, secs: number): Promise<HttpRun> => {
+        const used = workers.slice(0, count);
+        const cpuBefore = used.map((w) => cpuMs(w.child.pid!));
+        const results = await Promise.all(used.map((w) => cannon(fake, w.url, ctx.questions, rate, secs)));
+        const cpu = used.reduce((a, w, i) => a + cpuMs(w.child.pid!) - cpuBefore[i]!, 0);
+        const served = results.reduce((a, r) => a + r.requests.total, 0);
+        return {
+          ...summarize(results, count, rate, secs),
+          worker_cpu_ms_per_request: Number((cpu / (served || 1)).toFixed(3)),
+        };
+      };
       sustained.push(
-        summarize([await cannon(fake, workers[0]!.url, ctx.questions, 500, seconds)], 1, 500, seconds),
-      );
-      sustained.push(
-        summarize(
-          await Promise.all(workers.map((w) => cannon(fake, w.url, ctx.questions, 500, seconds))),
-          2,
-          500,
-          seconds,
-        ),
-      );
-      sustained.push(
-        summarize([await cannon(fake, workers[0]!.url, ctx.questions, 0, seconds)], 1, 0, seconds),
-      );
-      sustained.push(
-        summarize(
-          await Promise.all(workers.map((w) => cannon(fake, w.url, ctx.questions, 0, seconds))),
-          2,
-          0,
-          seconds,
-        ),
+        await run(1, 500, seconds),
+        await run(2, 500, seconds),
+        await run(1, 0, seconds),
+        await run(2, 0, seconds),
       );
       for (const r of sustained)
         log(
-          `  http: ${r.workers} worker(s) at ${r.rate_per_worker || "max"}/s each: ${r.requests_per_s}/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, failed ${r.failed} (load ${r.load_avg})`,
+          `  http: ${r.workers} worker(s) at ${r.rate_per_worker || "max"}/s each: ${r.requests_per_s}/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, failed ${r.failed}, worker CPU ${r.worker_cpu_ms_per_request} ms/request (load ${r.load_avg})`,
         );
 
       for (const rate of [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000]) {
-        const run = summarize(
-          [await cannon(fake, workers[0]!.url, ctx.questions, rate, ctx.quick ? 4 : 8)],
-          1,
-          rate,
-          ctx.quick ? 4 : 8,
-        );
-        steps.push(run);
+        const step = await run(1, rate, ctx.quick ? 4 : 8);
+        steps.push(step);
         log(
-          `  http: 1 worker at ${rate}/s: ${run.requests_per_s}/s, p99 ${run.p99_ms} ms, failed ${run.failed}`,
+          `  http: 1 worker at ${rate}/s: ${step.requests_per_s}/s, p99 ${step.p99_ms} ms, failed ${step.failed}`,
         );
         // Sustained: it kept up (within 5 %), p99 under 100 ms, nothing failed.
-        if (run.p99_ms < 100 && run.failed === 0 && run.requests_per_s >= rate * 0.95) best = rate;
+        if (step.p99_ms < 100 && step.failed === 0 && step.requests_per_s >= rate * 0.95) best = rate;
         else break;
       }
       await Promise.all(workers.splice(0).map(stopWorker));

@@ -957,12 +957,20 @@ function report(results: Map<number, SizeRun>, options: BenchOptions): string {
       "",
       `HTTP interactions at ${s.toLocaleString("en")} facts (signed /ask, autocannon, worker processes; gateway bot /ask p99 in this run: ${gateway ? fmt(gateway.ask_p99_ms) : "–"} ms):`,
       table([
-        ["workers × offered rate", "requests/s", "p50 / p99 / max ms", "failed", "load average"],
+        [
+          "workers × offered rate",
+          "requests/s",
+          "p50 / p99 / max ms",
+          "failed",
+          "worker CPU ms/request",
+          "load average",
+        ],
         ...h.sustained.map((r): [string, ...string[]] => [
           `${r.workers} × ${r.rate_per_worker || "max"}/s`,
           String(r.requests_per_s),
           `${fmt(r.p50_ms)} / ${fmt(r.p99_ms)} / ${fmt(r.max_ms, 0)}`,
           String(r.failed),
+          r.worker_cpu_ms_per_request === undefined ? "–" : fmt(r.worker_cpu_ms_per_request),
           r.load_avg,
         ]),
       ]),
