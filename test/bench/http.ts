@@ -35,7 +35,7 @@ import { childEnv } from "../support/child-env.ts";
 
 export interface HttpRun {
   readonly workers: number;
-  /** Offered rate per worker (0: as fast as it goes). */
+  /** Offered rate per worker (0: as fast as it goes; -1: one request in flight at a time). */
   readonly rate_per_worker: number;
   readonly seconds: number;
   readonly requests_per_s: number;
@@ -74,6 +74,11 @@ const loadAvg = () =>
     .join(" ");
 
 const LOGS = process.env["KIZUNA_BENCH_LOGS"];
+
+/** "500/s", "max", or "1 in flight". */
+export function rateLabel(rate: number): string {
+  return rate < 0 ? "1 in flight" : rate === 0 ? "max" : `${rate}/s`;
+}
 
 /** CPU time (user + system) a process has used, ms, from /proc (Linux); 0 elsewhere. */
 function cpuMs(pid: number): number {
@@ -192,7 +197,7 @@ function cannon(
   return autocannon({
     url: `${url}/interactions`,
     method: "POST",
-    connections: rate === 0 ? 32 : Math.max(8, Math.min(64, Math.ceil(rate / 25))),
+    connections: rate < 0 ? 1 : rate === 0 ? 32 : Math.max(8, Math.min(64, Math.ceil(rate / 25))),
     duration: seconds,
     timeout: 3,
     ...(rate > 0 ? { overallRate: rate } : {}),
@@ -288,6 +293,8 @@ export async function measureHttp(ctx: HttpBenchContext): Promise<HttpResult> {
         };
       };
       sustained.push(
+        // One request in flight, as the gateway bot's /ask end to end is measured.
+        await run(1, -1, seconds),
         await run(1, 500, seconds),
         await run(2, 500, seconds),
         await run(1, 0, seconds),
@@ -295,7 +302,7 @@ export async function measureHttp(ctx: HttpBenchContext): Promise<HttpResult> {
       );
       for (const r of sustained)
         log(
-          `  http: ${r.workers} worker(s) at ${r.rate_per_worker || "max"}/s each: ${r.requests_per_s}/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, failed ${r.failed}, worker CPU ${r.worker_cpu_ms_per_request} ms/request (load ${r.load_avg})`,
+          `  http: ${r.workers} worker(s) at ${rateLabel(r.rate_per_worker)} each: ${r.requests_per_s}/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, failed ${r.failed}, worker CPU ${r.worker_cpu_ms_per_request} ms/request (load ${r.load_avg})`,
         );
 
       for (const rate of [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000]) {

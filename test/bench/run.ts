@@ -48,7 +48,7 @@ import {
   type DiscordEndToEndResult,
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
-import { measureHttp, type HttpResult } from "./http.ts";
+import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { runLoadBenchmark } from "./load.ts";
 import {
   benchCountries,
@@ -966,7 +966,7 @@ function report(results: Map<number, SizeRun>, options: BenchOptions): string {
           "load average",
         ],
         ...h.sustained.map((r): [string, ...string[]] => [
-          `${r.workers} × ${r.rate_per_worker || "max"}/s`,
+          `${r.workers} × ${rateLabel(r.rate_per_worker)}`,
           String(r.requests_per_s),
           `${fmt(r.p50_ms)} / ${fmt(r.p99_ms)} / ${fmt(r.max_ms, 0)}`,
           String(r.failed),
