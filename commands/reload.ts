@@ -1,7 +1,8 @@
-/** /reload — admins reload the knowledge files without restarting. */
+/** /reload — admins reload the knowledge files without restarting, on every process serving them. */
 import { InteractionContextType, PermissionFlagsBits } from "discord.js";
 import { defineCommand } from "../src/interactions/command.ts";
-import { reloadReply } from "../src/replies/messages.ts";
+import { reloadProgressReply, reloadReply } from "../src/replies/messages.ts";
+import { localKnowledge } from "../src/store/reload.ts";
 
 export default defineCommand({
   data: {
@@ -16,7 +17,9 @@ export default defineCommand({
   guildOnly: true,
   adminOnly: true,
   privacy: { always: true },
-  async execute({ services }) {
-    return reloadReply(await services.store.reload());
+  async execute({ services, progress }) {
+    const knowledge = services.knowledge ?? localKnowledge(services.store);
+    const outcome = await knowledge.reload((p) => progress(reloadProgressReply(p)));
+    return reloadReply(outcome.result, outcome.cluster);
   },
 });

@@ -65,7 +65,60 @@ const schema = z.object({
     .optional(),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
   NODE_ENV: z.string().optional(),
+  KIZUNA_ROLE: z.enum(["bot", "http", "gateway"], { error: "must be bot, http or gateway" }).default("bot"),
+  HTTP_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 0.0.0.0")
+    .default("0.0.0.0"),
+  HTTP_PORT: positiveInt(8080, 65_535),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, {
+      error: "must be the application's public key: 64 hex characters (General Information page)",
+    })
+    .transform((k) => k.toLowerCase())
+    .optional(),
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0",
+    })
+    .optional(),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, "must be 1–64 letters, digits or : _ . -")
+    .default("kizuna:"),
+  SHARD_IDS: z
+    .string()
+    .trim()
+    .regex(/^\d+(?:-\d+)?(?:\s*,\s*\d+(?:-\d+)?)*$/, "must be shard ids and ranges, such as 0,1 or 0-3")
+    .transform(parseShardIds)
+    .optional(),
+  SHARD_COUNT: z
+    .string()
+    .trim()
+    .regex(/^(?:auto|[1-9]\d{0,5})$/, "must be a whole number of shards (1 or more) or auto")
+    .transform((v): number | "auto" => (v === "auto" ? "auto" : Number(v)))
+    .optional(),
 });
+
+/** "0,2,4-6" → [0, 2, 4, 5, 6]. */
+function parseShardIds(text: string): number[] {
+  const ids = new Set<number>();
+  for (const part of text.split(",")) {
+    const [from = 0, to = from] = part.trim().split("-").map(Number);
+    for (let id = from; id <= to && ids.size <= 10_000; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+export type Role = "bot" | "http" | "gateway";
+
+/** Every key the configuration reads (each is in .env.example, NODE_ENV aside). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
 export interface Config {
   readonly token: string | undefined;
@@ -81,6 +134,20 @@ export interface Config {
   readonly cooldownWindowMs: number;
   readonly logLevel: string | undefined;
   readonly logFormat: "json" | "pretty";
+  /** What this process does: everything (bot), HTTP interactions (http), or chat over the gateway (gateway). */
+  readonly role: Role;
+  readonly httpHost: string;
+  /** 0 takes any free port (tests). */
+  readonly httpPort: number;
+  /** The application's Ed25519 public key, lower-case hex. */
+  readonly publicKey: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** Put before every Redis key and channel, so several bots (or tests) can share one Redis. */
+  readonly redisPrefix: string;
+  /** Shards this process runs; undefined: all of them. */
+  readonly shardIds: readonly number[] | undefined;
+  /** Shards of the whole bot; "auto": Discord's recommendation; undefined: 1, or discord.js's default. */
+  readonly shardCount: number | "auto" | undefined;
 }
 
 /** Invalid configuration; the message lists every bad key. */
@@ -103,6 +170,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([...new Set(problems)]);
   }
   const e = result.data;
+  const problems: string[] = [];
+  if (e.KIZUNA_ROLE === "http" && !e.DISCORD_PUBLIC_KEY)
+    problems.push(
+      "DISCORD_PUBLIC_KEY: is required when KIZUNA_ROLE=http (every request is verified with it)",
+    );
+  if (e.KIZUNA_ROLE === "gateway" && !e.DISCORD_TOKEN)
+    problems.push("DISCORD_TOKEN: is required when KIZUNA_ROLE=gateway");
+  const count = e.SHARD_COUNT;
+  if (e.SHARD_IDS && count === undefined)
+    problems.push("SHARD_COUNT: is required with SHARD_IDS (the shards of the whole bot, or auto)");
+  if (typeof count === "number" && e.SHARD_IDS?.some((id) => id >= count))
+    problems.push(`SHARD_IDS: every id must be below SHARD_COUNT (${count})`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     token: e.DISCORD_TOKEN,
     guildId: e.DISCORD_GUILD_ID,
@@ -116,5 +196,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cooldownWindowMs: e.COOLDOWN_WINDOW_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === "production" || !process.stdout.isTTY ? "json" : "pretty"),
+    role: e.KIZUNA_ROLE,
+    httpHost: e.HTTP_HOST,
+    httpPort: e.HTTP_PORT,
+    publicKey: e.DISCORD_PUBLIC_KEY,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    shardIds: e.SHARD_IDS,
+    shardCount: e.SHARD_COUNT,
   };
 }

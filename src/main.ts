@@ -1,19 +1,27 @@
 /**
- * `npm start`: validates config and knowledge, then connects to Discord when a token is
- * set, or opens the local console when none is.
+ * `npm start`: validates config and knowledge, then runs in the role asked for:
+ *  - `bot` (default): one process holding the gateway and answering everything; with no
+ *    token, the local console instead;
+ *  - `http`: an interactions worker on POST /interactions (any number, behind a load balancer);
+ *  - `gateway`: chat mentions over the gateway, for the shards in SHARD_IDS.
+ * With REDIS_URL the process joins the deployment (one knowledge version everywhere, shared
+ * cooldowns, liveness, the identify throttle); without it, it is on its own, as before.
  */
-import { chat, commands } from "../commands/index.ts";
+import { relative } from "node:path";
+import { REST } from "@discordjs/rest";
+import { Routes, type RESTGetAPIGatewayBotResult } from "discord-api-types/v10";
+import { pino } from "pino";
 import { startBot } from "./adapters/discord/bot.ts";
 import { runConsole } from "./adapters/console/console.ts";
+import { startHttpWorker } from "./adapters/http/worker.ts";
+import { Cluster } from "./cluster/cluster.ts";
 import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
 import { loadDotenv } from "./env.ts";
-import { Cooldown } from "./interactions/cooldown.ts";
-import { Dispatcher } from "./interactions/dispatcher.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
-import { pino } from "pino";
-import { relative } from "node:path";
+import type { ClientOptions } from "discord.js";
 
 async function main(): Promise<number> {
   loadDotenv();
@@ -25,7 +33,11 @@ async function main(): Promise<number> {
     process.stderr.write(`${error.message}\nSee .env.example for every key.\n`);
     return 1;
   }
-  const consoleMode = !config.token;
+  // Read once, validated above. discord.js's Client would read SHARD_COUNT and SHARDS from the
+  // environment again by itself (its ShardingManager convention) and choke on "auto".
+  delete process.env["SHARD_COUNT"];
+  delete process.env["SHARDS"];
+  const consoleMode = config.role === "bot" && !config.token;
   const log = createLogger({
     // In the console, logs go to stderr and only warnings show, so answers stay readable.
     level: config.logLevel ?? (consoleMode ? "warn" : "info"),
@@ -39,8 +51,23 @@ async function main(): Promise<number> {
       ? "knowledge"
       : relative(process.cwd(), config.knowledgeDir);
   let store: KnowledgeStore;
+  let cluster: Cluster | undefined;
   try {
-    store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
+    if (config.redisUrl && !consoleMode) {
+      cluster = await Cluster.join({
+        redisUrl: config.redisUrl,
+        prefix: config.redisPrefix,
+        role: config.role,
+        shards: config.shardIds,
+        log,
+        sourceDir: config.knowledgeDir,
+        // The same on every process, wherever its files are: versions hash file names as shown.
+        displayRoot: "knowledge",
+        cooldownAnswers: config.cooldownAnswers,
+        cooldownWindowMs: config.cooldownWindowMs,
+      });
+      store = cluster.store;
+    } else store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     process.stderr.write(
@@ -62,19 +89,20 @@ async function main(): Promise<number> {
         )
       : log.warn({ problems: r.problems.length, kept: r.keptVersion }, "knowledge reload refused"),
   );
-  if (config.knowledgeWatch) store.watch();
+  if (config.knowledgeWatch && cluster)
+    log.warn(
+      "KNOWLEDGE_WATCH is for a single process; with REDIS_URL, publish with /reload or npm run publish-knowledge",
+    );
+  else if (config.knowledgeWatch) store.watch();
 
-  const services = {
-    store,
+  const { dispatcher } = createRuntime({
+    config,
     log,
-    commands: commands.map((c) => ({
-      name: c.data.name,
-      description: c.data.description,
-      descriptionJa: c.data.description_localizations?.ja ?? undefined,
-    })),
-  };
+    store,
+    shared: cluster ? { cooldown: cluster.cooldown, knowledge: cluster.knowledge } : undefined,
+    console: consoleMode,
+  });
   if (consoleMode) {
-    const dispatcher = new Dispatcher(commands, services, { chat });
     await runConsole(dispatcher, {
       input: process.stdin,
       output: process.stdout,
@@ -84,27 +112,58 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const dispatcher = new Dispatcher(commands, services, {
-    cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
-    chat,
-  });
-  const bot = startBot({ config, dispatcher, log });
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    store.close();
-    await bot.shutdown();
-    log.flush();
-    process.exit(0);
+  const onSignal = (stopTransport: () => Promise<void>) => {
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      store.close();
+      await stopTransport();
+      await cluster?.close().catch(() => undefined);
+      log.flush();
+      process.exit(0);
+    };
+    process.on("SIGINT", () => void stop("SIGINT"));
+    process.on("SIGTERM", () => void stop("SIGTERM"));
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+
+  if (config.role === "http") {
+    let worker;
+    try {
+      worker = await startHttpWorker({
+        config,
+        dispatcher,
+        log,
+        health: () => cluster?.health() ?? { version: store.version },
+      });
+    } catch (error) {
+      log.fatal({ err: error }, `cannot listen on ${config.httpHost}:${config.httpPort}`);
+      await cluster?.close().catch(() => undefined);
+      log.flush();
+      return 1;
+    }
+    onSignal(() => worker.close());
+    // Runs until a signal; the listening server keeps the process alive.
+    return await new Promise<number>(() => undefined);
+  }
+
+  let clientOptions: Partial<ClientOptions>;
+  try {
+    clientOptions = await gatewayOptions(config, cluster, log);
+  } catch (error) {
+    log.fatal({ err: error }, "cannot plan the gateway's shards");
+    await cluster?.close().catch(() => undefined);
+    log.flush();
+    return 1;
+  }
+  const bot = startBot({ config, dispatcher, log, clientOptions });
+  onSignal(() => bot.shutdown());
   try {
     await bot.ready;
   } catch (error) {
     log.fatal({ err: error }, "could not connect to Discord (is DISCORD_TOKEN right?)");
+    await cluster?.close().catch(() => undefined);
     log.flush();
     return 1;
   }
@@ -119,10 +178,46 @@ async function main(): Promise<number> {
   if (why.reason === "gateway-closed") {
     log.fatal({ code: why.code }, "Discord closed the gateway for good; stopping");
     store.close();
+    await cluster?.close().catch(() => undefined);
     log.flush();
     return 1;
   }
   return 0;
+}
+
+/**
+ * Which shards this process runs (SHARD_IDS of SHARD_COUNT, "auto": Discord's recommended
+ * count) and, in a deployment, the identify throttle shared with the other gateway processes.
+ */
+async function gatewayOptions(
+  config: Config,
+  cluster: Cluster | undefined,
+  log: Logger,
+): Promise<Partial<ClientOptions>> {
+  const out: { shards?: number[] | "auto"; shardCount?: number; ws?: ClientOptions["ws"] } = {};
+  let count = config.shardCount;
+  if (count === "auto" && config.shardIds) {
+    // Specific shards of a recommended total: ask Discord for the total first.
+    const rest = new REST({ api: config.apiBase }).setToken(config.token ?? "");
+    count = ((await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult).shards;
+    const total = count;
+    if (config.shardIds.some((id) => id >= total))
+      throw new Error(`SHARD_IDS: Discord recommends ${total} shards; every id must be below it`);
+  }
+  if (count === "auto") out.shards = "auto";
+  else if (count !== undefined) {
+    out.shardCount = count;
+    out.shards = config.shardIds ? [...config.shardIds] : Array.from({ length: count }, (_, i) => i);
+  }
+  if (out.shards) log.info({ shards: out.shards, count: out.shardCount ?? "auto" }, "gateway shards");
+  if (cluster)
+    out.ws = {
+      buildIdentifyThrottler: async (manager) => {
+        const info = await manager.fetchGatewayInformation();
+        return cluster.identifyThrottler(info.session_start_limit.max_concurrency);
+      },
+    };
+  return out as Partial<ClientOptions>;
 }
 
 main().then(

@@ -1,10 +1,23 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
+import { readFileSync } from "node:fs";
+import { CONFIG_KEYS, ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
 
 // Shaped like a bot token (three base64url parts), but not a real one.
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
 const ROLE = "123456789012345678";
+
+/** The running-at-scale keys' defaults: one process on its own. */
+const ONE_PROCESS = {
+  role: "bot",
+  httpHost: "0.0.0.0",
+  httpPort: 8080,
+  publicKey: undefined,
+  redisUrl: undefined,
+  redisPrefix: "kizuna:",
+  shardIds: undefined,
+  shardCount: undefined,
+} as const;
 
 /** The ConfigError a configuration is refused with (fails the test if it loads). */
 function refusal(env: NodeJS.ProcessEnv): ConfigError {
@@ -32,6 +45,7 @@ describe("loadConfig — defaults", () => {
       cooldownWindowMs: 30_000,
       logLevel: undefined,
       logFormat: "json",
+      ...ONE_PROCESS,
     });
   });
 
@@ -84,6 +98,7 @@ describe("loadConfig — good values", () => {
       cooldownWindowMs: 60_000,
       logLevel: "debug",
       logFormat: "pretty",
+      ...ONE_PROCESS,
     });
   });
 
@@ -162,5 +177,80 @@ describe("loadConfig — the token is never echoed", () => {
   it("GIVEN a good token and another bad key THEN the error does not contain the token", () => {
     const error = refusal({ DISCORD_TOKEN: TOKEN, COOLDOWN_ANSWERS: "abc" });
     expect(`${error.message}${error.stack ?? ""}${JSON.stringify(error)}`).not.toContain(TOKEN);
+  });
+});
+
+describe("loadConfig — running at scale", () => {
+  const KEY = "A".repeat(64);
+
+  it("GIVEN an http worker's keys THEN they are parsed, the key lower-cased", () => {
+    expect(
+      loadConfig({
+        KIZUNA_ROLE: "http",
+        HTTP_HOST: "127.0.0.1",
+        HTTP_PORT: "9000",
+        DISCORD_PUBLIC_KEY: KEY,
+        REDIS_URL: "redis://127.0.0.1:6379/2",
+        REDIS_PREFIX: "kz-prod:",
+      }),
+    ).toMatchObject({
+      role: "http",
+      httpHost: "127.0.0.1",
+      httpPort: 9000,
+      publicKey: "a".repeat(64),
+      redisUrl: "redis://127.0.0.1:6379/2",
+      redisPrefix: "kz-prod:",
+    });
+  });
+
+  it("GIVEN a gateway's shards THEN ids and ranges are listed and the count is a number or auto", () => {
+    expect(
+      loadConfig({ KIZUNA_ROLE: "gateway", DISCORD_TOKEN: TOKEN, SHARD_IDS: "4-6, 0", SHARD_COUNT: "8" }),
+    ).toMatchObject({ role: "gateway", shardIds: [0, 4, 5, 6], shardCount: 8 });
+    expect(loadConfig({ KIZUNA_ROLE: "gateway", DISCORD_TOKEN: TOKEN, SHARD_COUNT: "auto" })).toMatchObject({
+      shardIds: undefined,
+      shardCount: "auto",
+    });
+  });
+
+  it("GIVEN bad values THEN each key says what is wrong", () => {
+    const problems = refusal({
+      KIZUNA_ROLE: "worker",
+      HTTP_PORT: "70000",
+      DISCORD_PUBLIC_KEY: "xyz",
+      REDIS_URL: "http://127.0.0.1:6379",
+      SHARD_IDS: "a,b",
+      SHARD_COUNT: "0",
+    }).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "KIZUNA_ROLE: must be bot, http or gateway",
+        "HTTP_PORT: must be at most 65535",
+        expect.stringMatching(/^DISCORD_PUBLIC_KEY: must be the application's public key: 64 hex characters/),
+        expect.stringMatching(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/),
+        "SHARD_IDS: must be shard ids and ranges, such as 0,1 or 0-3",
+        "SHARD_COUNT: must be a whole number of shards (1 or more) or auto",
+      ]),
+    );
+  });
+
+  it("GIVEN a role without what it needs THEN start-up is refused naming the key", () => {
+    expect(refusal({ KIZUNA_ROLE: "http" }).problems).toEqual([
+      "DISCORD_PUBLIC_KEY: is required when KIZUNA_ROLE=http (every request is verified with it)",
+    ]);
+    expect(refusal({ KIZUNA_ROLE: "gateway" }).problems).toEqual([
+      "DISCORD_TOKEN: is required when KIZUNA_ROLE=gateway",
+    ]);
+    expect(refusal({ SHARD_IDS: "0,3", SHARD_COUNT: "2" }).problems).toEqual([
+      "SHARD_IDS: every id must be below SHARD_COUNT (2)",
+    ]);
+  });
+});
+
+describe(".env.example", () => {
+  it("GIVEN the keys the configuration reads THEN every one is in .env.example", () => {
+    const example = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(CONFIG_KEYS.filter((k) => k !== "NODE_ENV" && !listed.has(k))).toEqual([]);
   });
 });

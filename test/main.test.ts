@@ -3,22 +3,18 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { childEnv } from "./support/child-env.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 // `npm start` as a newcomer runs it; env is explicit so a developer's .env cannot leak in.
 function start(env: Record<string, string>, input = "") {
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k),
-    ),
-  );
   return spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
     input,
     encoding: "utf8",
     timeout: 60_000,
-    env: { ...clean, DISCORD_TOKEN: "", ...env },
+    env: childEnv({ DISCORD_TOKEN: "", ...env }),
   });
 }
 

@@ -85,6 +85,8 @@ export interface BuildOptions {
    * keeps the facts of unchanged files) reuse its analysis.
    */
   readonly previous?: KnowledgeIndex | undefined;
+  /** Told how many facts are indexed so far, at the build's pauses (buildAsync), for progress reports. */
+  readonly onProgress?: (factsIndexed: number, facts: number) => void;
 }
 
 const EMPTY = new Int32Array(0);
@@ -200,9 +202,16 @@ export class KnowledgeIndex {
   static async buildAsync(knowledge: Knowledge, options: BuildOptions = {}): Promise<KnowledgeIndex> {
     const pace = pacer(options.sliceMs);
     const steps = buildSteps(knowledge, options.previous);
+    const total = knowledge.facts.length;
+    let indexed = 0;
     let step = steps.next();
     while (!step.done) {
-      await pace();
+      if (typeof step.value === "number") indexed = step.value;
+      const pause = pace();
+      if (pause) {
+        options.onProgress?.(indexed, total);
+        await pause;
+      }
       step = steps.next();
     }
     return new KnowledgeIndex(knowledge, step.value);
@@ -400,7 +409,7 @@ interface Analysis {
  * weights, the countries named, the people's names, and the words as written. A fact the
  * previous index holds as the same object copies its terms (ids translated) and analysis.
  */
-function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator<void, Parts, void> {
+function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator<number | void, Parts, void> {
   const relations = new Map<string, Relation>();
   const relationByPair = new Map<string, Relation>();
   const relationsByCountry = new Map<string, Relation[]>();
@@ -525,7 +534,8 @@ function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator
         personWords.set(w, others);
       }
     }
-    yield;
+    // The number of facts analyzed so far: buildAsync reports it as progress.
+    yield ordinal + 1;
   }
   const { factTerms, postingStart, postings } = packArrays(facts.length, terms.length, entries);
   const { start, ids, weights } = factTerms;

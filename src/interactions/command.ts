@@ -8,6 +8,7 @@ import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { Logger } from "../logger.ts";
 import type { Reply } from "../replies/reply.ts";
 import type { KnowledgeStore } from "../store/knowledge-store.ts";
+import type { KnowledgeControl } from "../store/reload.ts";
 
 export interface OptionData {
   readonly type: ApplicationCommandOptionType;
@@ -75,6 +76,8 @@ export interface Services {
     readonly description: string;
     readonly descriptionJa?: string | undefined;
   }>;
+  /** How /reload reaches every process serving the knowledge; absent: this process's store alone. */
+  readonly knowledge?: KnowledgeControl | undefined;
 }
 
 export interface CommandContext<O> {
@@ -83,6 +86,11 @@ export interface CommandContext<O> {
   /** The knowledge snapshot this interaction started on. */
   readonly index: KnowledgeIndex;
   readonly services: Services;
+  /**
+   * Shows how long work is getting on: the transport puts the latest message in place of
+   * "thinking…" (throttled); a transport that cannot show it ignores it.
+   */
+  readonly progress: (reply: Reply) => void;
 }
 
 export interface Choice {

@@ -1,5 +1,13 @@
+/** Whether a user may have another answer now, or how long to wait. */
+export type CooldownResult = { ok: true } | { ok: false; retryInMs: number };
+
+/** A per-user answer cooldown: this process's (Cooldown) or shared by every process (src/cluster). */
+export interface CooldownPolicy {
+  take(userId: string): CooldownResult | Promise<CooldownResult>;
+}
+
 /** Per-user answer cooldown: at most N answers per sliding window. */
-export class Cooldown {
+export class Cooldown implements CooldownPolicy {
   private readonly hits = new Map<string, number[]>();
 
   constructor(
@@ -10,7 +18,7 @@ export class Cooldown {
   ) {}
 
   /** Records an answer for the user if allowed; otherwise says how long to wait. */
-  take(userId: string): { ok: true } | { ok: false; retryInMs: number } {
+  take(userId: string): CooldownResult {
     if (this.answers <= 0 || this.windowMs <= 0) return { ok: true };
     const now = this.now();
     const recent = (this.hits.get(userId) ?? []).filter((t) => now - t < this.windowMs);

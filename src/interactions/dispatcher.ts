@@ -21,23 +21,28 @@ import type {
   Services,
   SlowComponent,
 } from "./command.ts";
-import type { Cooldown } from "./cooldown.ts";
+import type { CooldownPolicy } from "./cooldown.ts";
 
 export interface ChatOptions {
   /** In auto-answer channels the bot stays silent when it does not know. */
   readonly quietWhenUnknown?: boolean;
 }
 
+export interface CommandOptions {
+  /** Where the command's progress reports go (see CommandContext.progress). */
+  readonly progress?: ((reply: Reply) => void) | undefined;
+}
+
 export interface DispatcherOptions {
   /** The per-user answer cooldown; none in the console. */
-  readonly cooldown?: Cooldown | undefined;
+  readonly cooldown?: CooldownPolicy | undefined;
   /** Answers chat questions; without one, chat gets no reply. */
   readonly chat?: ChatHandler | undefined;
 }
 
 export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
-  private readonly cooldown: Cooldown | undefined;
+  private readonly cooldown: CooldownPolicy | undefined;
   private readonly chatHandler: ChatHandler | undefined;
 
   constructor(
@@ -62,7 +67,12 @@ export class Dispatcher {
   }
 
   /** Runs a slash command; always resolves to a reply. */
-  async command(name: string, rawOptions: Readonly<Record<string, unknown>>, actor: Actor): Promise<Reply> {
+  async command(
+    name: string,
+    rawOptions: Readonly<Record<string, unknown>>,
+    actor: Actor,
+    run: CommandOptions = {},
+  ): Promise<Reply> {
     return this.run({ kind: "command", command: name, actor }, async (index) => {
       const command = this.byName.get(name);
       if (!command)
@@ -78,8 +88,9 @@ export class Dispatcher {
           "not-admin",
         );
       const options = coerceOptions(command.data.options ?? [], rawOptions);
-      if (command.costly) this.takeCooldown(actor);
-      return command.execute({ options, actor, index, services: this.services });
+      if (command.costly) await this.takeCooldown(actor);
+      const progress = run.progress ?? (() => undefined);
+      return command.execute({ options, actor, index, services: this.services, progress });
     });
   }
 
@@ -152,7 +163,7 @@ export class Dispatcher {
         quietWhenUnknown: options.quietWhenUnknown ?? false,
       });
       // Silence costs the user nothing: only a reply we actually send counts for the cooldown.
-      if (!answer || (this.cooldown && !this.cooldown.take(actor.id).ok)) {
+      if (!answer || (this.cooldown && !(await this.cooldown.take(actor.id)).ok)) {
         silent = true;
         return noticeReply("");
       }
@@ -171,8 +182,8 @@ export class Dispatcher {
       : undefined;
   }
 
-  private takeCooldown(actor: Actor): void {
-    const result = this.cooldown?.take(actor.id);
+  private async takeCooldown(actor: Actor): Promise<void> {
+    const result = await this.cooldown?.take(actor.id);
     if (result && !result.ok)
       throw new UserError(
         `You're asking quickly — try again in ${Math.ceil(result.retryInMs / 1000)} s.`,

@@ -52,6 +52,8 @@ export interface LoadOptions {
    * every file (tests).
    */
   readonly readers?: "auto" | "inline" | ReadPool;
+  /** Told after each file is read (or taken unchanged from the cache), for progress reports. */
+  readonly onFile?: (read: number, total: number) => void;
 }
 
 /** Loads and validates all `*.yaml` files under `dir` (recursively). */
@@ -110,8 +112,10 @@ export async function loadKnowledge(
     } else files.push({ path, key });
     await pace();
   }
+  let filesDone = 0;
   try {
     for (const f of files) {
+      options.onFile?.(++filesDone, files.length);
       if (f.hit) {
         parsed.push(f.hit);
         continue;

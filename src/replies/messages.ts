@@ -8,6 +8,7 @@ import { citationNumber, citationsFor } from "../engine/engine.ts";
 import type { Answer, Citation } from "../engine/types.ts";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { ReloadResult } from "../store/knowledge-store.ts";
+import type { ClusterOutcome, ReloadProgress } from "../store/reload.ts";
 import { formatProblem } from "../knowledge/problems.ts";
 import {
   dateLabel,
@@ -417,21 +418,25 @@ export function helpReply(
 }
 
 /** The outcome of a reload, for the admin who asked. */
-export function reloadReply(result: ReloadResult): Reply {
+export function reloadReply(result: ReloadResult, cluster?: ClusterOutcome): Reply {
   if (result.ok) {
     const list = (ids: readonly string[]) =>
       ids.length ? `: ${ids.slice(0, 10).join(", ")}${ids.length > 10 ? ", …" : ""}` : "";
+    const deployment = cluster ? `\n\n${clusterText(cluster)}` : "";
+    const description = [
+      `Version **${result.version}** (was ${result.previousVersion}), ${result.facts} facts, in ${Math.round(result.ms)} ms.`,
+      `Added ${result.added.length}${list(result.added)}`,
+      `Changed ${result.changed.length}${list(result.changed)}`,
+      `Removed ${result.removed.length}${list(result.removed)}`,
+    ].join("\n");
+    const everywhere = !cluster || (cluster.reached && cluster.processes.every((p) => p.state === "ok"));
     return {
       embeds: [
         clampEmbed({
-          color: COLORS.ok,
-          title: "Knowledge reloaded",
-          description: [
-            `Version **${result.version}** (was ${result.previousVersion}), ${result.facts} facts, in ${Math.round(result.ms)} ms.`,
-            `Added ${result.added.length}${list(result.added)}`,
-            `Changed ${result.changed.length}${list(result.changed)}`,
-            `Removed ${result.removed.length}${list(result.removed)}`,
-          ].join("\n"),
+          color: everywhere ? COLORS.ok : COLORS.unknown,
+          title: everywhere ? "Knowledge reloaded" : "Knowledge reloaded, not everywhere",
+          // The deployment's part comes first when cut: it says who serves what.
+          description: `${truncate(description, LIMITS.embedDescription - deployment.length)}${deployment}`,
         }),
       ],
       ephemeral: true,
@@ -442,7 +447,9 @@ export function reloadReply(result: ReloadResult): Reply {
     result.problems.length > 15
       ? `\n…and ${result.problems.length - 15} more (run \`npm run check-knowledge\`).`
       : "";
-  const kept = `\n\nKept the previous knowledge (version ${result.keptVersion}); answers go on as before.`;
+  // Nothing failed validation is ever published: no other process was even asked.
+  const everywhere = cluster ? " on every process" : "";
+  const kept = `\n\nKept the previous knowledge (version ${result.keptVersion})${everywhere}; answers go on as before.`;
   // 15 long problems can pass the description limit: cut the list, never the news that
   // the old knowledge still serves.
   const list = truncate(shown.join("\n"), LIMITS.embedDescription - more.length - kept.length);
@@ -454,6 +461,42 @@ export function reloadReply(result: ReloadResult): Reply {
         description: `${list}${more}${kept}`,
       }),
     ],
+    ephemeral: true,
+  };
+}
+
+/** "Version 5bf5…, 4 of 4 processes", then who refused it or did not answer, and what they serve. */
+function clusterText(cluster: ClusterOutcome): string {
+  if (!cluster.reached)
+    return [
+      `**Could not reach every process** (${knowledgeText(cluster.why, 200)}): this process serves the new version, the others keep theirs.`,
+      "When Redis is back, this version is published and every process loads it within seconds.",
+    ].join("\n");
+  const ok = cluster.processes.filter((p) => p.state === "ok").length;
+  const lines = [`Version **${cluster.version}**, **${ok} of ${cluster.processes.length}** processes.`];
+  const others = cluster.processes.filter((p) => p.state !== "ok");
+  for (const p of others.slice(0, 10)) {
+    const keeps = p.version ? `; it keeps serving ${p.version}` : "";
+    lines.push(
+      p.state === "refused"
+        ? `• ${knowledgeText(p.id, 100)} refused it: ${knowledgeText(p.reason ?? "no reason given", 200)}${keeps}`
+        : `• ${knowledgeText(p.id, 100)} did not answer in time${keeps}`,
+    );
+  }
+  if (others.length > 10) lines.push(`…and ${others.length - 10} more.`);
+  return lines.join("\n");
+}
+
+/** The deferred reply while a reload runs: what it is doing, and how far it is. */
+export function reloadProgressReply(progress: ReloadProgress): Reply {
+  const line =
+    progress.phase === "reading"
+      ? `Reading the knowledge files: ${progress.filesRead} of ${progress.files}…`
+      : progress.phase === "indexing"
+        ? `Indexing: ${progress.factsIndexed} of ${progress.facts} facts…`
+        : `Loading version ${progress.version} everywhere: ${progress.done} of ${progress.processes} processes…`;
+  return {
+    embeds: [clampEmbed({ color: COLORS.info, title: "Reloading the knowledge", description: line })],
     ephemeral: true,
   };
 }

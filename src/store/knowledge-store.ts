@@ -12,6 +12,7 @@ import { loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.t
 import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
 import type { Fact, Knowledge } from "../knowledge/types.ts";
 import { pacer } from "../pace.ts";
+import type { ReloadProgress } from "./reload.ts";
 
 export type ReloadResult =
   | {
@@ -31,6 +32,16 @@ export type ReloadResult =
       readonly keptVersion: string;
       readonly ms: number;
     };
+
+export interface ReloadOptions {
+  /** Told how the reload is getting on (files read, facts indexed). */
+  readonly progress?: ((progress: ReloadProgress) => void) | undefined;
+  /**
+   * Swap only if the files make exactly this version (a bundle published by another
+   * process): anything else is refused and the live version keeps serving.
+   */
+  readonly expectVersion?: string | undefined;
+}
 
 export interface StoreOptions {
   /** How files are shown in problems ("knowledge/x.yaml"). */
@@ -80,8 +91,8 @@ export class KnowledgeStore {
   }
 
   /** Reloads from disk; serialized with any reload already running. */
-  reload(): Promise<ReloadResult> {
-    const run = this.queue.then(() => this.reloadNow());
+  reload(options: ReloadOptions = {}): Promise<ReloadResult> {
+    const run = this.queue.then(() => this.reloadNow(options));
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -112,13 +123,29 @@ export class KnowledgeStore {
     this.watcher = undefined;
   }
 
-  private async reloadNow(): Promise<ReloadResult> {
+  private async reloadNow(options: ReloadOptions): Promise<ReloadResult> {
     const started = performance.now();
     const previous = this.live;
+    const progress = options.progress;
     let result: ReloadResult;
     try {
-      const loaded = await loadKnowledge(this.dir, this.options.displayRoot, this.cache);
-      if (!loaded.ok) {
+      const loaded = await loadKnowledge(this.dir, this.options.displayRoot, this.cache, {
+        ...(progress && { onFile: (filesRead, files) => progress({ phase: "reading", filesRead, files }) }),
+      });
+      const expected = options.expectVersion;
+      if (loaded.ok && expected !== undefined && loaded.knowledge.version !== expected) {
+        result = {
+          ok: false,
+          problems: [
+            {
+              file: this.options.displayRoot ?? this.dir,
+              message: `the files make version ${loaded.knowledge.version}, not the ${expected} asked for`,
+            },
+          ],
+          keptVersion: previous.version,
+          ms: performance.now() - started,
+        };
+      } else if (!loaded.ok) {
         result = {
           ok: false,
           problems: loaded.problems,
@@ -127,7 +154,13 @@ export class KnowledgeStore {
         };
       } else {
         // Facts of unchanged files are the same objects as in the live index: their analysis is reused.
-        const next = await KnowledgeIndex.buildAsync(loaded.knowledge, { previous });
+        const facts = loaded.knowledge.facts.length;
+        const next = await KnowledgeIndex.buildAsync(loaded.knowledge, {
+          previous,
+          ...(progress && {
+            onProgress: (factsIndexed: number) => progress({ phase: "indexing", factsIndexed, facts }),
+          }),
+        });
         const diff = await diffFacts(previous.knowledge, loaded.knowledge);
         this.live = next; // the swap: one reference assignment
         result = {

@@ -50,6 +50,7 @@ import {
   type DiscordEndToEndResult,
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
+import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { runLoadBenchmark } from "./load.ts";
 import { runPictureBenchmark } from "./pictures.ts";
 import {
@@ -93,6 +94,8 @@ export interface BenchOptions {
   readonly fileReloadMax: number;
   /** Run /ask end to end through the fake Discord (at DISCORD_E2E_SIZE). */
   readonly e2e: boolean;
+  /** Run signed /ask over HTTP against worker processes (at DISCORD_E2E_SIZE). */
+  readonly http: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -118,6 +121,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let full = false;
   let files = true;
   let e2e = true;
+  let http = true;
   let load = true;
   let pictures = true;
   for (let i = 0; i < argv.length; i++) {
@@ -136,6 +140,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--full") full = true;
     else if (arg === "--no-files") files = false;
     else if (arg === "--no-e2e") e2e = false;
+    else if (arg === "--no-http") http = false;
     else if (arg === "--no-load") load = false;
     else if (arg === "--no-pictures") pictures = false;
     else if (arg === "--questions") questions = Number(value());
@@ -145,7 +150,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--no-pictures] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -164,6 +169,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     full,
     fileReloadMax: files ? (quick ? QUICK_FILE_RELOAD_MAX : Infinity) : 0,
     e2e,
+    http,
     load,
     pictures,
   };
@@ -372,6 +378,8 @@ export interface SizeResult {
   readonly real_questions: number;
   readonly real_changed: readonly string[];
   readonly discord_e2e: DiscordEndToEndResult | null;
+  /** Signed /ask over HTTP against worker processes (only at DISCORD_E2E_SIZE). */
+  readonly http: HttpResult | null;
   /** /ask end to end (only at DISCORD_E2E_SIZE): sequential dispatch → callback at the fake. */
   readonly e2e_ask_p50_ms?: number;
   readonly e2e_ask_p99_ms?: number;
@@ -649,6 +657,18 @@ async function runSize(
       );
   }
 
+  // Signed /ask over HTTP against worker processes (after the in-process runs: they share the cores).
+  let http: HttpResult | undefined;
+  if (size === DISCORD_E2E_SIZE && options.http)
+    http = await measureHttp({
+      knowledge,
+      real,
+      realDir: KNOWLEDGE_DIR,
+      questions: asked.map((q) => q.text),
+      quick: options.quick,
+      log,
+    });
+
   // Reload beside the live index, as the bot does (done already where the one build was the reload).
   if (!reload) {
     reload = await timeReload(knowledge);
@@ -715,6 +735,7 @@ async function runSize(
       real_changed: realChanged,
       slowest,
       discord_e2e: discord ?? null,
+      http: http ?? null,
       ...(discord
         ? {
             e2e_ask_p50_ms: discord.ask_p50_ms,
@@ -915,6 +936,36 @@ function report(results: Map<number, SizeRun>, options: BenchOptions): string {
     ],
   ];
   const out = [`Kizuna bench — ${JSON.stringify(machine(options))}`, "", table(rows)];
+  for (const s of sizes) {
+    const h = results.get(s)!.result.http;
+    if (!h) continue;
+    const gateway = results.get(s)!.result.discord_e2e;
+    out.push(
+      "",
+      `HTTP interactions at ${s.toLocaleString("en")} facts (signed /ask, autocannon, worker processes; gateway bot /ask p99 in this run: ${gateway ? fmt(gateway.ask_p99_ms) : "–"} ms):`,
+      table([
+        [
+          "workers × offered rate",
+          "requests/s",
+          "p50 / p99 / max ms",
+          "failed",
+          "worker CPU ms/request",
+          "load average",
+        ],
+        ...h.sustained.map((r): [string, ...string[]] => [
+          `${r.workers} × ${rateLabel(r.rate_per_worker)}`,
+          String(r.requests_per_s),
+          `${fmt(r.p50_ms)} / ${fmt(r.p99_ms)} / ${fmt(r.max_ms, 0)}`,
+          String(r.failed),
+          r.worker_cpu_ms_per_request === undefined ? "–" : fmt(r.worker_cpu_ms_per_request),
+          r.load_avg,
+        ]),
+      ]),
+      `  highest rate one worker sustains with p99 < 100 ms: ${h.max_rate_p99_under_100ms}/s (steps: ${h.steps.map((x) => `${x.rate_per_worker}/s p99 ${fmt(x.p99_ms)}`).join(", ")})`,
+      `  /reload with 3 workers (Redis): ${h.reload_reply ?? "not measured"}${h.reload_converged_ms === undefined ? "" : ` in ${h.reload_converged_ms} ms`}`,
+      `  a chat mention through a Redis stream (XADD → XREADGROUP → XACK): ${h.stream_hop ? `p50 ${fmt(h.stream_hop.p50_ms)} / p99 ${fmt(h.stream_hop.p99_ms)} ms` : "not measured"}`,
+    );
+  }
 
   const kinds = [...new Set(sizes.flatMap((s) => Object.keys(results.get(s)!.result.by_kind)))].sort();
   const kindRows: Array<[string, ...string[]]> = [

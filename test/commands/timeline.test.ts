@@ -1,3 +1,6 @@
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ComponentType } from "discord.js";
 import { pino } from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -129,6 +132,53 @@ describe("/timeline", () => {
     for (const id of ids) expect(id).toContain(relationToken(long));
     const next = await d.component(ids[0]!, [], OWNER);
     expect("update" in next && next.update.embeds?.[0]?.footer?.text).toMatch(/^page 2 of/);
+  });
+});
+
+describe("/timeline over several relations", () => {
+  let several: KnowledgeIndex;
+  let multi: Dispatcher;
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), "kizuna-timeline-"));
+    await cp("knowledge", dir, { recursive: true });
+    await cp("test/fixtures/knowledge/confusable", dir, { recursive: true });
+    const loaded = await loadKnowledge(dir);
+    await rm(dir, { recursive: true, force: true });
+    if (!loaded.ok) throw new Error("the fixtures must load");
+    several = KnowledgeIndex.build(loaded.knowledge);
+    multi = dispatcherFor(loaded.knowledge);
+  });
+
+  it("GIVEN one country that only one relation involves THEN that relation; GIVEN one that several do THEN a user error naming them", () => {
+    expect(findRelation(several, "germany")?.id).toBe("germany-japan");
+    expect(findRelation(several, "Pakistan")?.id).toBe("afghanistan-pakistan");
+    expect(() => findRelation(several, "japan")).toThrow(
+      /2 relations involve that country: `afghanistan-japan`, `germany-japan`/,
+    );
+  });
+
+  it("GIVEN no relation and several loaded THEN one timeline of all, each fact labelled with its relation, paged", async () => {
+    const reply = await multi.command("timeline", {}, OWNER);
+    const embed = reply.embeds?.[0];
+    expect(embed?.title).toBe("All relations");
+    expect(embed?.description).toMatch(/24 January 1861.*Germany–Japan relations/s);
+    expect(embed?.footer?.text).toMatch(/page 1 of \d+ · 39 facts/);
+    const next = buttonIds(reply).find((id) => id.includes(":page:"));
+    expect(next).toMatch(/:\*$/);
+    const page2 = await multi.component(next!, [], OWNER);
+    expect("update" in page2 && page2.update.embeds?.[0]?.title).toBe("All relations");
+  });
+
+  it("GIVEN a Japanese client THEN the headers, labels and statements are Japanese", async () => {
+    const reply = await multi.command(
+      "timeline",
+      { relation: "afghanistan-japan" },
+      { ...OWNER, locale: "ja" },
+    );
+    const embed = reply.embeds?.[0];
+    expect(embed?.title).toBe("アフガニスタンと日本の関係");
+    expect(embed?.description).toContain("紀元前2000年");
+    expect(embed?.footer?.text).toMatch(/^1／\d+ページ · 30件 · 知識 /);
   });
 });
 

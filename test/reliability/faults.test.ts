@@ -32,6 +32,7 @@ import {
   textOf,
   userId,
 } from "./support.ts";
+import { childEnv } from "../support/child-env.ts";
 
 /**
  * The filesystem, as the loader sees it, with one seam: a test can run something right before a
@@ -488,20 +489,13 @@ async function startProcess(): Promise<Child> {
   const fake = await startFakeDiscord();
   const dir = await mkdtemp(join(tmpdir(), "kizuna-process-"));
   await cp(DEFAULT_KNOWLEDGE_DIR, dir, { recursive: true });
-  // Explicit env: a developer's .env or shell cannot leak in.
-  const clean = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_)/.test(k),
-    ),
-  );
   const proc = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      ...clean,
+    env: childEnv({
       DISCORD_TOKEN: fake.token,
       DISCORD_API_BASE: fake.restBase,
       KNOWLEDGE_DIR: dir,
       COOLDOWN_ANSWERS: "0",
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -17,6 +17,7 @@ import {
   helpReply,
   noticeReply,
   relationsReply,
+  reloadProgressReply,
   reloadReply,
   sourcesReply,
   TIMELINE_PAGE_SIZE,
@@ -577,5 +578,76 @@ describe("noticeReply and clampEmbed", () => {
     expect(clamped.title).toHaveLength(256);
     expect(clamped.description!.length).toBeGreaterThanOrEqual(100);
     expect(clamped.fields!.length).toBeGreaterThan(0);
+  });
+});
+
+describe("reloadReply — a deployment of several processes", () => {
+  const ok = {
+    ok: true as const,
+    version: "5bf5f1acd195",
+    previousVersion: "aaaaaaaaaaaa",
+    added: ["af-jp-new"],
+    changed: [],
+    removed: [],
+    facts: 31,
+    ms: 12.4,
+  };
+
+  it("GIVEN every process on the new version THEN it says so, counting them", () => {
+    const ids = ["http@a:1-aaaa", "http@b:2-bbbb", "http@c:3-cccc", "gateway@d:4-dddd"];
+    const e = embedOf(
+      reloadReply(ok, {
+        reached: true,
+        version: ok.version,
+        processes: ids.map((id) => ({ id, state: "ok" as const, version: ok.version })),
+      }),
+    );
+    expect(e.title).toBe("Knowledge reloaded");
+    expect(e.color).toBe(COLORS.ok);
+    expect(e.description).toContain("Version **5bf5f1acd195**, **4 of 4** processes.");
+  });
+
+  it("GIVEN a process that refused it and one that did not answer THEN both are named with what they serve", () => {
+    const e = embedOf(
+      reloadReply(ok, {
+        reached: true,
+        version: ok.version,
+        processes: [
+          { id: "http@a:1-aaaa", state: "ok", version: ok.version },
+          { id: "http@b:2-bbbb", state: "refused", version: "aaaaaaaaaaaa", reason: "knowledge/x.yaml: bad" },
+          { id: "gateway@d:4-dddd", state: "silent", version: "aaaaaaaaaaaa" },
+        ],
+      }),
+    );
+    expect(e.title).toBe("Knowledge reloaded, not everywhere");
+    expect(e.color).toBe(COLORS.unknown);
+    expect(e.description).toContain("**1 of 3** processes");
+    expect(e.description).toContain(
+      "• http@b:2-bbbb refused it: knowledge/x.yaml: bad; it keeps serving aaaaaaaaaaaa",
+    );
+    expect(e.description).toContain(
+      "• gateway@d:4-dddd did not answer in time; it keeps serving aaaaaaaaaaaa",
+    );
+  });
+
+  it("GIVEN Redis unreachable THEN it says the other processes could not be reached", () => {
+    const e = embedOf(reloadReply(ok, { reached: false, why: "Redis is unreachable: connect ECONNREFUSED" }));
+    expect(e.title).toBe("Knowledge reloaded, not everywhere");
+    expect(e.description).toMatch(
+      /Could not reach every process\*\* \(Redis is unreachable: connect ECONNREFUSED\)/,
+    );
+  });
+
+  it("GIVEN reload progress THEN the deferred reply says what is being done and how far", () => {
+    expect(embedOf(reloadProgressReply({ phase: "reading", filesRead: 3, files: 10 })).description).toBe(
+      "Reading the knowledge files: 3 of 10…",
+    );
+    expect(
+      embedOf(reloadProgressReply({ phase: "indexing", factsIndexed: 500, facts: 10_000 })).description,
+    ).toBe("Indexing: 500 of 10000 facts…");
+    expect(
+      embedOf(reloadProgressReply({ phase: "publishing", version: "5bf5f1acd195", done: 2, processes: 4 }))
+        .description,
+    ).toBe("Loading version 5bf5f1acd195 everywhere: 2 of 4 processes…");
   });
 });

@@ -337,3 +337,45 @@ describe("KnowledgeStore.close", () => {
     expect(reloads).toBe(0);
   });
 });
+
+describe("KnowledgeStore.reload — progress and an expected version", () => {
+  it("GIVEN a progress listener THEN it hears every file read, then facts indexed up to all of them", async () => {
+    await appendFile(brazilJapan(), NEW_FACT);
+    const heard: string[] = [];
+    const result = expectOk(
+      await store.reload({
+        progress: (p) =>
+          heard.push(
+            p.phase === "reading"
+              ? `read ${p.filesRead}/${p.files}`
+              : p.phase === "indexing"
+                ? `indexed ${p.factsIndexed}/${p.facts}`
+                : p.phase,
+          ),
+      }),
+    );
+    const reads = heard.filter((h) => h.startsWith("read"));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.at(-1)).toMatch(/^read (\d+)\/\1$/);
+    // Reading comes before indexing; indexing never reports more facts than there are.
+    const firstIndexing = heard.findIndex((h) => h.startsWith("indexed"));
+    if (firstIndexing >= 0)
+      expect(heard.slice(firstIndexing).every((h) => h.startsWith("indexed"))).toBe(true);
+    for (const h of heard.filter((x) => x.startsWith("indexed")))
+      expect(Number(/(\d+)\//.exec(h)![1])).toBeLessThanOrEqual(result.facts);
+  });
+
+  it("GIVEN files that do not make the expected version THEN nothing is swapped and the reason is given", async () => {
+    const before = store.version;
+    await appendFile(brazilJapan(), NEW_FACT);
+    const refused = expectRefused(await store.reload({ expectVersion: "000000000000" }));
+    expect(refused.problems[0]!.message).toMatch(/make version [0-9a-f]{12}, not the 000000000000 asked for/);
+    expect(store.version).toBe(before);
+    // The same files with the version they do make are taken.
+    const probe = await mkdtemp(join(tmpdir(), "kizuna-store-probe-"));
+    await cp(dir, probe, { recursive: true });
+    const expected = (await KnowledgeStore.open(probe)).version;
+    await rm(probe, { recursive: true, force: true });
+    expect(expectOk(await store.reload({ expectVersion: expected })).version).toBe(expected);
+  });
+});

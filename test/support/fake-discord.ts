@@ -12,7 +12,7 @@
  * traffic with `fake.slashCommand(...)` / `fake.userMessage(...)`, and `await fake.stop()` at the end.
  */
 
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
@@ -140,6 +140,27 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Discord drops interactions not acknowledged within 3 s; later callbacks get 10062 Unknown interaction. */
   interactionDeadlineMs?: number;
+  /** The Interactions Endpoint URL: when set, interactions are POSTed there, signed, instead of the gateway. */
+  interactionsEndpoint?: string;
+}
+
+/** How an HTTP delivery is signed: as Discord does, or as a forger would. */
+export type Signing = "valid" | "forged" | "none" | "stale" | "other-key";
+
+/** One interaction POSTed to an Interactions Endpoint URL, and what the endpoint answered. */
+export interface HttpDelivery {
+  readonly id: string;
+  readonly url: string;
+  readonly signing: Signing;
+  readonly at: number;
+  /** The HTTP status; undefined while in flight, or when no answer came within the deadline. */
+  status?: number;
+  /** The response body (the first callback when 200). */
+  response?: unknown;
+  /** Milliseconds from sending to the whole response. */
+  ms?: number;
+  /** "timeout" (no answer within Discord's 3 s) or a network error's message. */
+  error?: string;
 }
 
 export interface InteractionCallback {
@@ -164,6 +185,8 @@ export interface InteractionHandle {
   choices(timeoutMs?: number): Promise<Array<{ name: string; value: string | number }>>;
   /** Follow-up number `index` (0-based) once it exists. */
   followUp(index?: number, timeoutMs?: number): Promise<FakeMessage>;
+  /** Over HTTP: the POST and the endpoint's answer, once it came (or failed). Undefined over the gateway. */
+  readonly delivery?: Promise<HttpDelivery>;
 }
 
 export interface UserMessageHandle {
@@ -196,6 +219,10 @@ export interface InteractionInput {
   /** Role ids of the member (see `roleId(name)`). */
   roles?: string[];
   locale?: string;
+  /** Deliver to this Interactions Endpoint URL (default: `fake.interactionsEndpoint`, else the gateway). */
+  endpoint?: string;
+  /** How an HTTP delivery is signed (default "valid"). */
+  signing?: Signing;
 }
 
 export interface SlashCommandInput extends InteractionInput {
@@ -583,6 +610,8 @@ interface InteractionRecord {
   /** The user can see an answer: a type 4/7 callback, or @original edited after a defer. */
   answered: boolean;
   followUps: FakeMessage[];
+  /** Over HTTP: the POST in flight. Its response is the callback, so the webhook waits for it. */
+  delivery?: Promise<HttpDelivery>;
 }
 
 interface Waiter {
@@ -631,6 +660,16 @@ export class FakeDiscord {
   ackHeartbeats = true;
   /** Discord's 3 s to acknowledge an interaction; lower it to test late answers (10062 Unknown interaction). */
   interactionDeadlineMs: number;
+  /**
+   * The Interactions Endpoint URL set in the developer portal. While set, interactions are
+   * POSTed there, signed with the application's key, and never sent over the gateway.
+   */
+  interactionsEndpoint: string | undefined;
+  /** The application's public key (hex), as the developer portal shows it: the bot verifies with it. */
+  readonly publicKeyHex: string;
+  /** Every interaction POSTed to an endpoint, in order. */
+  readonly httpDeliveries: HttpDelivery[] = [];
+  private readonly signingKey: KeyObject;
 
   private readonly heartbeatIntervalMs: number;
   private readonly users = new Map<string, FakeUser>();
@@ -687,6 +726,11 @@ export class FakeDiscord {
     this.user(this.testerId, "tester");
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.interactionDeadlineMs = options.interactionDeadlineMs ?? 3_000;
+    this.interactionsEndpoint = options.interactionsEndpoint;
+    const keys = generateKeyPairSync("ed25519");
+    this.signingKey = keys.privateKey;
+    // The raw 32-byte key is the tail of its SPKI encoding.
+    this.publicKeyHex = keys.publicKey.export({ format: "der", type: "spki" }).subarray(-32).toString("hex");
     const channelIds = options.channelIds ?? [snowflake(), snowflake()];
     this.channels = channelIds.map((id, position) => ({
       id,
@@ -1248,9 +1292,17 @@ export class FakeDiscord {
 
   // ---------------------------------------------------------------- interactions
 
-  /** Dispatches a complete INTERACTION_CREATE payload (it needs `id`, `token` and `type`). */
-  interact(payload: JsonObject): InteractionHandle {
-    this.requireSession("an interaction");
+  /**
+   * Delivers a complete interaction payload (it needs `id`, `token` and `type`): over the
+   * gateway as INTERACTION_CREATE, or — with an endpoint (the argument, else
+   * `interactionsEndpoint`) — as a signed POST whose response is the first callback.
+   */
+  interact(
+    payload: JsonObject,
+    endpoint = this.interactionsEndpoint,
+    signing: Signing = "valid",
+  ): InteractionHandle {
+    if (endpoint === undefined) this.requireSession("an interaction");
     const id = String(payload["id"]);
     const token = String(payload["token"]);
     const data = asObject(payload["data"]);
@@ -1268,7 +1320,9 @@ export class FakeDiscord {
       ...(isObject(payload["message"]) ? { componentMessageId: String(payload["message"]["id"]) } : {}),
     };
     this.interactions.set(token, record);
-    this.dispatch("INTERACTION_CREATE", payload);
+    let delivery: Promise<HttpDelivery> | undefined;
+    if (endpoint === undefined) this.dispatch("INTERACTION_CREATE", payload);
+    else delivery = record.delivery = this.post(record, endpoint, signing);
     this.changed();
     const waitCallback = (timeoutMs = DEFAULT_TIMEOUT_MS): Promise<InteractionCallback> =>
       this.until(() => record.callbacks[0], timeoutMs, `the callback of ${record.label}`);
@@ -1306,22 +1360,108 @@ export class FakeDiscord {
         }),
       followUp: (index = 0, timeoutMs = DEFAULT_TIMEOUT_MS) =>
         this.until(() => record.followUps[index], timeoutMs, `follow-up #${index} of ${record.label}`),
+      ...(delivery ? { delivery } : {}),
     };
+  }
+
+  /** Signs a body as Discord does: Ed25519 over timestamp + body, hex. */
+  signature(timestamp: string, body: string, key: KeyObject = this.signingKey): string {
+    return sign(null, Buffer.from(timestamp + body), key).toString("hex");
+  }
+
+  /** A signed (or forged) POST of a raw body to an endpoint, as Discord's delivery: the PING check and tests of refusals. */
+  async postRaw(
+    url: string,
+    body: string,
+    signing: Signing = "valid",
+  ): Promise<{ status: number; body: unknown }> {
+    const seconds = Math.floor(Date.now() / 1000) - (signing === "stale" ? 3600 : 0);
+    const timestamp = String(seconds);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (signing !== "none") {
+      headers["x-signature-timestamp"] = timestamp;
+      headers["x-signature-ed25519"] =
+        signing === "forged"
+          ? this.signature(timestamp, `${body} `)
+          : signing === "other-key"
+            ? this.signature(timestamp, body, generateKeyPairSync("ed25519").privateKey)
+            : this.signature(timestamp, body);
+    }
+    const response = await fetch(url, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(this.interactionDeadlineMs),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: kept as text
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  /** Delivers one interaction over HTTP; a 200's body is taken as its callback, as Discord takes it. */
+  private async post(record: InteractionRecord, url: string, signing: Signing): Promise<HttpDelivery> {
+    const delivery: HttpDelivery = { id: record.id, url, signing, at: Date.now() };
+    this.httpDeliveries.push(delivery);
+    const started = performance.now();
+    try {
+      const { status, body } = await this.postRaw(url, JSON.stringify(record.payload), signing);
+      delivery.status = status;
+      delivery.response = body;
+      delivery.ms = performance.now() - started;
+      if (status === 200 && !this.stopped) {
+        // Recorded as the callback request it stands for, so callback counts cover both transports.
+        const callback: RecordedRequest = {
+          method: "POST",
+          path: `/interactions/${record.id}/${record.token}/callback`,
+          query: {},
+          body,
+          files: [],
+          uploads: [],
+          authorization: undefined,
+          at: Date.now(),
+        };
+        this.requests.push(callback);
+        callback.status = this.onCallback(record.id, record.token, callback).status;
+      }
+    } catch (error) {
+      delivery.error =
+        error instanceof Error && error.name === "TimeoutError"
+          ? "timeout"
+          : String((error as Error).message);
+    }
+    this.changed();
+    return delivery;
   }
 
   /** A chat-input command as a user would run it. */
   slashCommand(input: SlashCommandInput): InteractionHandle {
-    return this.interact(this.commandInteraction(InteractionType.Command, input));
+    return this.interact(this.commandInteraction(InteractionType.Command, input), ...this.deliveryOf(input));
+  }
+
+  /** Where an input's interaction goes, and how it is signed. */
+  private deliveryOf(input: InteractionInput): [string | undefined, Signing] {
+    return [input.endpoint ?? this.interactionsEndpoint, input.signing ?? "valid"];
   }
 
   /** The user typing into option `focused` of a command (type 4); answer with `interaction.respond`. */
   autocomplete(input: AutocompleteInput): InteractionHandle {
-    return this.interact(this.commandInteraction(InteractionType.Autocomplete, input, input.focused ?? ""));
+    return this.interact(
+      this.commandInteraction(InteractionType.Autocomplete, input, input.focused ?? ""),
+      ...this.deliveryOf(input),
+    );
   }
 
   /** A click on button `customId` of a message. */
   button(input: ComponentInput): InteractionHandle {
-    return this.interact(this.componentInteraction(input, { custom_id: input.customId, component_type: 2 }));
+    return this.interact(
+      this.componentInteraction(input, { custom_id: input.customId, component_type: 2 }),
+      ...this.deliveryOf(input),
+    );
   }
 
   /** A choice in select menu `customId` of a message. */
@@ -1329,6 +1469,7 @@ export class FakeDiscord {
     const component_type = input.componentType ?? 3;
     return this.interact(
       this.componentInteraction(input, { custom_id: input.customId, component_type, values: input.values }),
+      ...this.deliveryOf(input),
     );
   }
 
@@ -1538,6 +1679,11 @@ export class FakeDiscord {
       at: Date.now(),
     };
     this.requests.push(record);
+    // Discord takes an HTTP response as the callback before the webhook exists; a webhook request
+    // racing that response on loopback waits for it, as it could not overtake it over the internet.
+    const webhookToken = /^\/webhooks\/\d+\/([^/]+)/.exec(path)?.[1];
+    const pending = webhookToken === undefined ? undefined : this.interactions.get(webhookToken)?.delivery;
+    if (pending) await pending;
     const fault = this.takeFault(record.method, path);
     if (fault?.hang) return;
     if (fault?.delayMs !== undefined) await this.later(fault.delayMs);

@@ -24,13 +24,18 @@ import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import type { Logger } from "../../logger.ts";
 import { respondInTime } from "../../interactions/respond.ts";
 import { noticeReply } from "../../replies/messages.ts";
+import { recentIds } from "../recent-ids.ts";
+import { isAdmin } from "./admin.ts";
 import { interactionPayload, messageBody, messagePayload, NO_PINGS } from "./payload.ts";
 
 export interface BotOptions {
   readonly config: Config;
   readonly dispatcher: Dispatcher;
   readonly log: Logger;
-  /** Extra client options (tests shorten the identify throttle; nothing else should). */
+  /**
+   * Extra client options: the shards and the shared identify throttle of a gateway process
+   * (src/main.ts); tests shorten the identify throttle.
+   */
   readonly clientOptions?: Partial<ClientOptions>;
   /** Defer a slash command whose reply is not ready after this long (Discord allows 3 s). */
   readonly deferAfterMs?: number;
@@ -182,13 +187,14 @@ export function startBot(options: BotOptions): Bot {
           : [...member.roles.cache.keys()]
         : [];
     const permissions = "memberPermissions" in i ? i.memberPermissions : null;
-    const isAdmin =
-      Boolean(i.guildId) &&
-      (Boolean(permissions?.has(PermissionFlagsBits.ManageGuild)) ||
-        roles.some((r) => config.adminRoleIds.includes(r)) ||
-        config.adminUserIds.includes(user.id));
+    const admin = isAdmin(config, {
+      userId: user.id,
+      guildId: i.guildId ?? null,
+      roles,
+      manageGuild: Boolean(permissions?.has(PermissionFlagsBits.ManageGuild)),
+    });
     const locale = "locale" in i && typeof i.locale === "string" ? i.locale : "en-US";
-    return { id: user.id, name: user.username, isAdmin, guildId: i.guildId ?? null, locale };
+    return { id: user.id, name: user.username, isAdmin: admin, guildId: i.guildId ?? null, locale };
   };
 
   // Gateway events are delivered at least once: a resume can replay events the bot already
@@ -255,7 +261,7 @@ export function startBot(options: BotOptions): Bot {
     if (interaction.isChatInputCommand()) {
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
       await respondInTime(
-        dispatcher.command(interaction.commandName, options, actor),
+        (progress) => dispatcher.command(interaction.commandName, options, actor, { progress }),
         {
           reply: async (reply) =>
             delivered(await acknowledge(() => interaction.reply(interactionPayload(reply)))),
@@ -402,18 +408,6 @@ export function startBot(options: BotOptions): Bot {
     ready,
     stopped,
     shutdown: () => stop({ reason: "shutdown" }),
-  };
-}
-
-/** Remembers the last `max` ids; `see(id)` is true the first time an id is seen. */
-function recentIds(max: number): (id: string) => boolean {
-  const seen = new Set<string>();
-  return (id) => {
-    if (seen.has(id)) return false;
-    seen.add(id);
-    // A Set iterates in insertion order: the first value is the oldest.
-    if (seen.size > max) seen.delete(seen.values().next().value as string);
-    return true;
   };
 }
 

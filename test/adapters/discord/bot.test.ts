@@ -792,6 +792,42 @@ describe("a slow answer", () => {
   });
 });
 
+describe("progress of a slow command (the same policy as over HTTP)", () => {
+  it("WHEN a deferred command reports progress THEN the reply shows it, edited at most every 2 s, then the answer", async () => {
+    const reporting = defineCommand({
+      data: { name: "reporting", description: "Reports as it goes" },
+      async execute({ progress }) {
+        for (let i = 1; i <= 14; i++) {
+          await sleep(200);
+          progress({ content: `step ${i}` });
+        }
+        return { content: "all done" };
+      },
+    });
+    const h = await start({ extraCommands: [reporting], deferAfterMs: 50 });
+    const handle = h.fake.slashCommand({ name: "reporting" });
+    expect((await handle.callback).type).toBe(5);
+    await expect
+      .poll(
+        () => h.fake.requests.some((r) => r.method === "PATCH" && /all done/.test(JSON.stringify(r.body))),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    const edits = h.fake.requests.filter(
+      (r) => r.method === "PATCH" && r.path.endsWith("/messages/@original"),
+    );
+    const steps = edits.filter((r) => /step \d+/.test(JSON.stringify(r.body)));
+    // ~2.8 s of reports, 14 of them: an edit right after the deferral, then one per 2 s at most.
+    expect(steps.length).toBeGreaterThanOrEqual(1);
+    expect(steps.length).toBeLessThan(5);
+    for (let i = 1; i < steps.length; i++)
+      expect(steps[i]!.at - steps[i - 1]!.at).toBeGreaterThanOrEqual(1_900);
+    expect(JSON.stringify(edits.at(-1)!.body)).toMatch(/all done/);
+  });
+});
+
 describe("shutdown", () => {
   it("WHEN shutting down with an interaction in flight THEN it is answered first; a later one is told the bot is restarting", async () => {
     const slow = slowCommand("slow", 400);

@@ -1,0 +1,56 @@
+/**
+ * The command runtime every transport shares: the registry's commands and chat handler, the
+ * dispatcher, the services they use. The gateway bot, the HTTP worker and the local console
+ * differ only in how interactions reach it; with REDIS_URL, the cooldown and /reload are the
+ * deployment's (src/cluster) instead of this process's.
+ */
+import { chat, commands as registry } from "../commands/index.ts";
+import type { Config } from "./config.ts";
+import type { Command, CommandData, Services } from "./interactions/command.ts";
+import { Cooldown, type CooldownPolicy } from "./interactions/cooldown.ts";
+import { Dispatcher } from "./interactions/dispatcher.ts";
+import type { Logger } from "./logger.ts";
+import type { KnowledgeStore } from "./store/knowledge-store.ts";
+import type { KnowledgeControl } from "./store/reload.ts";
+
+/** What a deployment of several processes shares (see src/cluster). */
+export interface Shared {
+  readonly cooldown: CooldownPolicy;
+  readonly knowledge: KnowledgeControl;
+}
+
+export interface RuntimeOptions {
+  readonly config: Pick<Config, "cooldownAnswers" | "cooldownWindowMs">;
+  readonly log: Logger;
+  readonly store: KnowledgeStore;
+  /** The deployment's cooldown and reload; absent: this process's own. */
+  readonly shared?: Shared | undefined;
+  /** The local console: one trusted user, no cooldown. */
+  readonly console?: boolean;
+  /** Commands besides the registry's (tests). */
+  readonly extraCommands?: readonly Command<CommandData>[];
+}
+
+export interface Runtime {
+  readonly dispatcher: Dispatcher;
+  readonly services: Services;
+}
+
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const { config, log, store, shared } = options;
+  const commands = [...registry, ...(options.extraCommands ?? [])];
+  const services: Services = {
+    store,
+    log,
+    commands: commands.map((c) => ({
+      name: c.data.name,
+      description: c.data.description,
+      descriptionJa: c.data.description_localizations?.ja ?? undefined,
+    })),
+    ...(shared ? { knowledge: shared.knowledge } : {}),
+  };
+  const cooldown = options.console
+    ? undefined
+    : (shared?.cooldown ?? new Cooldown(config.cooldownAnswers, config.cooldownWindowMs));
+  return { dispatcher: new Dispatcher(commands, services, { cooldown, chat }), services };
+}
