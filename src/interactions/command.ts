@@ -6,7 +6,8 @@
 import type { ApplicationCommandOptionType, InteractionContextType, LocalizationMap } from "discord.js";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { Logger } from "../logger.ts";
-import type { Reply } from "../replies/reply.ts";
+import type { Feedback } from "../feedback/types.ts";
+import type { Modal, Reply } from "../replies/reply.ts";
 import type { KnowledgeStore } from "../store/knowledge-store.ts";
 
 export interface OptionData {
@@ -65,6 +66,8 @@ export interface Services {
   readonly log: Logger;
   /** Name and description of every command, for /help (avoids an import cycle). */
   readonly commands: ReadonlyArray<{ readonly name: string; readonly description: string }>;
+  /** Votes and the question log; absent when nothing is recorded at all. */
+  readonly feedback?: Feedback | undefined;
 }
 
 export interface CommandContext<O> {
@@ -96,8 +99,28 @@ export interface ComponentContext {
   readonly services: Services;
 }
 
-/** A component either rewrites the message it sits on, or answers with a new reply. */
-export type ComponentResult = { readonly update: Reply } | { readonly reply: Reply };
+/**
+ * A component rewrites the message it sits on, answers with a new reply, opens a form (its
+ * submission goes to the command's `modals` handler), or deletes the message it sits on.
+ */
+export type ComponentResult =
+  | { readonly update: Reply }
+  | { readonly reply: Reply }
+  | { readonly modal: Modal }
+  | { readonly delete: true };
+
+/** A submitted form rewrites the message it was opened from, or answers with a new reply. */
+export type ModalResult = { readonly update: Reply } | { readonly reply: Reply };
+
+export interface ModalContext {
+  /** The form's custom id split on ":" after the "kz:<command>:<action>" prefix. */
+  readonly args: readonly string[];
+  /** The text fields by their custom ids, as typed (the handler checks lengths again). */
+  readonly fields: ReadonlyMap<string, string>;
+  readonly actor: Actor;
+  readonly index: KnowledgeIndex;
+  readonly services: Services;
+}
 
 export interface Command<D extends CommandData = CommandData> {
   readonly data: D;
@@ -118,6 +141,8 @@ export interface Command<D extends CommandData = CommandData> {
   readonly components?: Readonly<
     Record<string, (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult>
   >;
+  /** Form submissions, by action: custom id "kz:<command>:<action>:args…". */
+  readonly modals?: Readonly<Record<string, (ctx: ModalContext) => Promise<ModalResult> | ModalResult>>;
 }
 
 /** Declares a command; `const` keeps the option names literal so handlers are typed from them. */
