@@ -1,13 +1,14 @@
 /** Questions asked in chat: a mention, a reply to the bot, or a message in an auto-answer channel. */
 import { answerQuestion } from "../src/engine/engine.ts";
 import type { ChatHandler } from "../src/interactions/command.ts";
-import { answerReply } from "../src/replies/messages.ts";
+import { replyToQuestion } from "./ask.ts";
 
 export default {
-  answer({ text, index, quietWhenUnknown }) {
+  answer({ text, index, actor, services, quietWhenUnknown }) {
     const answer = answerQuestion(index, text);
-    // In an auto-answer channel an "I don't know" would answer chatter nobody addressed to us.
+    // In an auto-answer channel an "I don't know" would answer chatter nobody addressed to us
+    // (and such chatter is not recorded either: nobody asked the bot).
     if (!answer.answered && quietWhenUnknown) return null;
-    return answerReply(answer, index.knowledge.relations);
+    return replyToQuestion(answer, { index, actor, services });
   },
 } satisfies ChatHandler;

@@ -8,6 +8,7 @@ import { runConsole } from "./adapters/console/console.ts";
 import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
 import { loadDotenv } from "./env.ts";
 import { Cooldown } from "./interactions/cooldown.ts";
+import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { Dispatcher } from "./interactions/dispatcher.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger } from "./logger.ts";
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
     // In the console, logs go to stderr and only warnings show, so answers stay readable.
     level: config.logLevel ?? (consoleMode ? "warn" : "info"),
     format: config.logFormat,
-    secrets: [config.token],
+    secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
 
@@ -64,10 +65,14 @@ async function main(): Promise<number> {
   );
   if (config.knowledgeWatch) store.watch();
 
+  // The database is opened and migrated by the feedback writer's thread, beside start-up:
+  // answers never wait for it, whether it is there or not.
+  const feedback = FeedbackRecorder.fromConfig(config, log);
   const services = {
     store,
     log,
     commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
+    feedback,
   };
   if (consoleMode) {
     const dispatcher = new Dispatcher(commands, services, { chat });
@@ -77,6 +82,7 @@ async function main(): Promise<number> {
       prompt: process.stdin.isTTY,
     });
     store.close();
+    await feedback.close();
     return 0;
   }
 
@@ -92,6 +98,7 @@ async function main(): Promise<number> {
     log.info({ signal }, "shutting down");
     store.close();
     await bot.shutdown();
+    await feedback.close();
     log.flush();
     process.exit(0);
   };
@@ -101,6 +108,7 @@ async function main(): Promise<number> {
     await bot.ready;
   } catch (error) {
     log.fatal({ err: error }, "could not connect to Discord (is DISCORD_TOKEN right?)");
+    await feedback.close();
     log.flush();
     return 1;
   }
@@ -115,10 +123,19 @@ async function main(): Promise<number> {
   if (why.reason === "gateway-closed") {
     log.fatal({ code: why.code }, "Discord closed the gateway for good; stopping");
     store.close();
+    await feedback.close();
     log.flush();
     return 1;
   }
   return 0;
+}
+
+/** The password inside a database URL, so the logger scrubs it wherever it shows up. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  const password = decodeURIComponent(new URL(url).password);
+  // A very short one would be scrubbed out of ordinary words too.
+  return password.length >= 6 ? password : undefined;
 }
 
 main().then(
