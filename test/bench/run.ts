@@ -28,6 +28,8 @@
  *          --no-files  (skip the file reload)  --no-e2e  (skip /ask end to end)
  *          --no-load  (skip the load test: a burst of 1 000 /ask from 100 users, then a
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
+ *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
+ *                      the writes per second SQLite and PostgreSQL absorb)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -48,6 +50,7 @@ import {
   type DiscordEndToEndResult,
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
+import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
 import {
   benchCountries,
@@ -88,6 +91,8 @@ export interface BenchOptions {
   readonly fileReloadMax: number;
   /** Run /ask end to end through the fake Discord (at DISCORD_E2E_SIZE). */
   readonly e2e: boolean;
+  /** Run the feedback bench (recording off vs on, database writes per second). */
+  readonly feedback: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -114,6 +119,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let files = true;
   let e2e = true;
   let load = true;
+  let feedback = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -131,6 +137,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-files") files = false;
     else if (arg === "--no-e2e") e2e = false;
     else if (arg === "--no-load") load = false;
+    else if (arg === "--no-feedback") feedback = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -138,7 +145,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-load] [--no-feedback] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -158,6 +165,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     fileReloadMax: files ? (quick ? QUICK_FILE_RELOAD_MAX : Infinity) : 0,
     e2e,
     load,
+    feedback,
   };
 }
 
@@ -1043,6 +1051,12 @@ async function main(): Promise<void> {
         ratePerSecond: 50,
       })
     : undefined;
+  const feedback = options.feedback
+    ? await runFeedbackBench({
+        quick: options.quick,
+        log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
+      })
+    : undefined;
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1055,6 +1069,7 @@ async function main(): Promise<void> {
           machine: { ...m, total_s: round(totalS, 1) },
           sizes,
           ...(load ? { load } : {}),
+          ...(feedback ? { feedback } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1068,6 +1083,7 @@ async function main(): Promise<void> {
       console.log("\nLoad (real knowledge, real bot, local fake Discord; latency = dispatch → callback):");
       for (const [key, value] of Object.entries(load)) console.log(`  ${key.padEnd(28)} ${value}`);
     }
+    if (feedback) console.log(`\n${feedbackReport(feedback)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }
