@@ -127,7 +127,7 @@ export async function runFeedbackBench(
 ): Promise<FeedbackBenchResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const loadBefore = os.loadavg();
-  const rounds = options.quick ? 2 : 3;
+  const rounds = options.quick ? 2 : 4;
   const count = options.quick ? 200 : 500;
   const size = 10_000;
   const real = await loadRealKnowledge();
@@ -149,11 +149,14 @@ export async function runFeedbackBench(
   let written = 0;
   let dropped = 0;
   try {
-    for (let round = 0; round < rounds; round++) {
-      const plain = await measureDiscordEndToEnd({ index, store, questions, quick: true }, count, 8);
-      off.p50.push(plain.ask_p50_ms);
-      off.p99.push(plain.ask_p99_ms);
-      off.c99.push(plain.concurrent_p99_ms);
+    const recordingOff = async () => {
+      const r = await measureDiscordEndToEnd({ index, store, questions, quick: true }, count, 8);
+      off.p50.push(r.ask_p50_ms);
+      off.p99.push(r.ask_p99_ms);
+      off.c99.push(r.concurrent_p99_ms);
+      return r;
+    };
+    const recordingOn = async (round: number) => {
       const recorder = FeedbackRecorder.start({
         mode: "all",
         target: { kind: "sqlite", file: join(dir, `round-${round}.sqlite`) },
@@ -162,7 +165,7 @@ export async function runFeedbackBench(
         log: pino({ level: "silent" }),
       });
       await recorder.flush(); // the writer's thread is up and its database open before timing
-      const recorded = await measureDiscordEndToEnd(
+      const r = await measureDiscordEndToEnd(
         { index, store, questions, quick: true, feedback: recorder },
         count,
         8,
@@ -171,11 +174,19 @@ export async function runFeedbackBench(
       written += recorder.counts().written;
       dropped += recorder.counts().dropped;
       await recorder.close();
-      on.p50.push(recorded.ask_p50_ms);
-      on.p99.push(recorded.ask_p99_ms);
-      on.c99.push(recorded.concurrent_p99_ms);
+      on.p50.push(r.ask_p50_ms);
+      on.p99.push(r.ask_p99_ms);
+      on.c99.push(r.concurrent_p99_ms);
+      return r;
+    };
+    for (let round = 0; round < rounds; round++) {
+      // Alternating which goes first: the first run of a pair met a colder process in trials.
+      const [a, b] = round % 2 === 0 ? ["off", "on"] : ["on", "off"];
+      const first = a === "off" ? await recordingOff() : await recordingOn(round);
+      const second = b === "off" ? await recordingOff() : await recordingOn(round);
+      const [plain, recorded] = a === "off" ? [first, second] : [second, first];
       log(
-        `  round ${round + 1}: off p50/p99 ${plain.ask_p50_ms}/${plain.ask_p99_ms} ms, on ${recorded.ask_p50_ms}/${recorded.ask_p99_ms} ms`,
+        `  round ${round + 1} (${a} first): off p50/p99 ${plain.ask_p50_ms}/${plain.ask_p99_ms} ms, on ${recorded.ask_p50_ms}/${recorded.ask_p99_ms} ms`,
       );
     }
     const writeCount = options.quick ? 10_000 : 50_000;

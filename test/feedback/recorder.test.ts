@@ -11,13 +11,14 @@ import { pino } from "pino";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { RecordQuestions } from "../../src/config.ts";
 import { answerQuestion } from "../../src/engine/engine.ts";
-import { openDatabase, type DatabaseTarget } from "../../src/feedback/database.ts";
+import type { DatabaseTarget } from "../../src/feedback/database.ts";
 import { FeedbackRecorder } from "../../src/feedback/recorder.ts";
 import { userHash } from "../../src/feedback/records.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import type { Actor } from "../../src/interactions/command.ts";
 import { loadKnowledge } from "../../src/knowledge/load.ts";
 import { LogCapture } from "../support/bot-harness.ts";
+import { feedbackRows } from "../support/feedback.ts";
 
 const SECRET = "the recorder tests' secret";
 const ASKER: Actor = {
@@ -69,18 +70,7 @@ function start(mode: RecordQuestions, extra: { entry?: URL; logs?: LogCapture } 
 const ask = (recorder: FeedbackRecorder, question: string, actor = ASKER) =>
   recorder.answered(answerQuestion(index, question), index, actor);
 
-async function rows() {
-  const open = await openDatabase(target);
-  try {
-    return {
-      answers: await open.db.selectFrom("answers").selectAll().orderBy("asked_at").execute(),
-      facts: await open.db.selectFrom("answer_facts").selectAll().execute(),
-      votes: await open.db.selectFrom("votes").selectAll().execute(),
-    };
-  } finally {
-    await open.close();
-  }
-}
+const rows = () => feedbackRows(target);
 
 describe("GIVEN RECORD_QUESTIONS=unanswered (the default)", () => {
   it("WHEN questions are answered THEN the unanswered ones are logged with the engine's analysis; answered ones are kept only for votes; empty ones not at all", async () => {

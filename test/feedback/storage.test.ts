@@ -18,6 +18,7 @@ import {
   type VoteRecord,
 } from "../../src/feedback/records.ts";
 import { gapsReport } from "../../src/feedback/report.ts";
+import { answerRecord, voteRecord } from "../support/feedback.ts";
 import { createTestDatabase } from "../support/postgres.ts";
 
 const DAY = 86_400_000;
@@ -53,40 +54,10 @@ const backends: Backend[] = [
   },
 ];
 
-let n = 0;
-function answer(fields: Partial<AnswerRecord> = {}): AnswerRecord {
-  n++;
-  return {
-    kind: "answer",
-    id: `answer${String(n).padStart(5, "0")}`,
-    at: NOW - DAY,
-    guildId: GUILD,
-    userId: ALICE,
-    question: "Who won the 2010 World Cup?",
-    answered: false,
-    outcome: "unknown",
-    factIds: [],
-    version: "v1",
-    countries: [],
-    period: "2010",
-    groupKey: "cup win world||2010",
-    logged: true,
-    ...fields,
-  };
-}
-
-function vote(answerId: string, fields: Partial<VoteRecord> = {}): VoteRecord {
-  return {
-    kind: "vote",
-    answerId,
-    at: NOW - DAY,
-    guildId: GUILD,
-    userId: ALICE,
-    value: -1,
-    comment: null,
-    ...fields,
-  };
-}
+const answer = (fields: Partial<AnswerRecord> = {}) =>
+  answerRecord({ at: NOW - DAY, guildId: GUILD, userId: ALICE, ...fields });
+const vote = (answerId: string, fields: Partial<VoteRecord> = {}) =>
+  voteRecord(answerId, { at: NOW - DAY, guildId: GUILD, userId: ALICE, ...fields });
 
 describe.each(backends)("GIVEN $name", (backend) => {
   let open: OpenDatabase;

@@ -10,11 +10,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Sqlite from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DatabaseTarget } from "../../src/feedback/database.ts";
-import type { AnswerRecord } from "../../src/feedback/records.ts";
+import type { DatabaseTarget } from "../../src/feedback/database.ts";
 import { FeedbackWriter, type LogLevel, type WriterOptions } from "../../src/feedback/writer.ts";
+import { answerRecord, feedbackRows, holdSqliteLock } from "../support/feedback.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
 
 let dir: string;
@@ -31,26 +30,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-let n = 0;
-function record(question = "Who won the 2010 World Cup?"): AnswerRecord {
-  n++;
-  return {
-    kind: "answer",
-    id: `rec${String(n).padStart(8, "0")}`,
-    at: Date.now(),
-    guildId: "111111111111111111",
-    userId: "222222222222222222",
-    question,
-    answered: false,
-    outcome: "unknown",
-    factIds: [],
-    version: "v1",
-    countries: [],
-    period: null,
-    groupKey: question,
-    logged: true,
-  };
-}
+const record = () => answerRecord({ at: Date.now() });
 
 interface Logged {
   level: LogLevel;
@@ -78,18 +58,7 @@ function writer(target: DatabaseTarget, options: Partial<WriterOptions> = {}) {
   return { w, logs };
 }
 
-async function count(target: DatabaseTarget): Promise<number> {
-  const open = await openDatabase(target);
-  try {
-    const row = await open.db
-      .selectFrom("answers")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  } finally {
-    await open.close();
-  }
-}
+const count = async (target: DatabaseTarget) => (await feedbackRows(target)).answers.length;
 
 describe("GIVEN a SQLite file", () => {
   let target: DatabaseTarget & { kind: "sqlite" };
@@ -99,15 +68,7 @@ describe("GIVEN a SQLite file", () => {
 
   /** Another connection holds the write lock until the returned function releases it. */
   function lock(): () => void {
-    const other = new Sqlite(target.file);
-    other.exec("BEGIN EXCLUSIVE");
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      other.exec("ROLLBACK");
-      other.close();
-    };
+    const release = holdSqliteLock(target.file);
     cleanups.push(release);
     return release;
   }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseTarget } from "../../../src/feedback/database.ts";
 import { writeRecords, type AnswerRecord, type VoteRecord } from "../../../src/feedback/records.ts";
+import { answerRecord, voteRecord } from "../../support/feedback.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/postgres.ts";
 
 const DAY = 86_400_000;
@@ -30,23 +31,9 @@ function gaps(args: string[], env: Record<string, string>, viaNpm = false) {
 }
 
 let n = 0;
-const answer = (question: string, fields: Partial<AnswerRecord> = {}): AnswerRecord => ({
-  kind: "answer",
-  id: `cli${String(++n).padStart(8, "0")}`,
-  at: Date.now() - DAY,
-  guildId: GUILD,
-  userId: `user${n}`,
-  question,
-  answered: false,
-  outcome: "unknown",
-  factIds: [],
-  version: "v1",
-  countries: [],
-  period: "2010",
-  groupKey: "cup win world||2010",
-  logged: true,
-  ...fields,
-});
+/** Each question from a person of its own. */
+const answer = (question: string, fields: Partial<AnswerRecord> = {}) =>
+  answerRecord({ question, guildId: GUILD, userId: `user${++n}`, ...fields });
 
 async function fill(target: DatabaseTarget): Promise<void> {
   const open = await openDatabase(target);
@@ -57,16 +44,8 @@ async function fill(target: DatabaseTarget): Promise<void> {
     logged: false,
     groupKey: null,
   });
-  const vote = (fields: Partial<VoteRecord>): VoteRecord => ({
-    kind: "vote",
-    answerId: liked.id,
-    at: Date.now() - DAY,
-    guildId: GUILD,
-    userId: "voter",
-    value: -1,
-    comment: null,
-    ...fields,
-  });
+  const vote = (fields: Partial<VoteRecord>) =>
+    voteRecord(liked.id, { guildId: GUILD, userId: "voter", ...fields });
   await writeRecords(
     open.db,
     [

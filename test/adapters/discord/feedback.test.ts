@@ -8,12 +8,11 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Sqlite from "better-sqlite3";
 import { PermissionFlagsBits } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../../src/feedback/database.ts";
 import { userHash } from "../../../src/feedback/records.ts";
 import { startBotHarness, type BotHarness, type HarnessOptions } from "../../support/bot-harness.ts";
+import { feedbackRows, holdSqliteLock } from "../../support/feedback.ts";
 import {
   snowflake,
   type FakeMessage,
@@ -87,21 +86,12 @@ function textOf(message: FakeMessage): string {
   ].join("\n");
 }
 
-async function rows(h: BotHarness) {
-  const open = await openDatabase(
+const rows = (h: BotHarness) =>
+  feedbackRows(
     h.config.databaseUrl
       ? { kind: "postgres", url: h.config.databaseUrl }
       : { kind: "sqlite", file: join(h.config.dataDir, "kizuna.sqlite") },
   );
-  try {
-    return {
-      answers: await open.db.selectFrom("answers").selectAll().orderBy("asked_at").execute(),
-      votes: await open.db.selectFrom("votes").selectAll().execute(),
-    };
-  } finally {
-    await open.close();
-  }
-}
 
 const ask = (h: BotHarness, question: string, userId?: string) =>
   h.fake.slashCommand({ name: "ask", options: { question }, ...(userId ? { userId } : {}) }).final();
@@ -271,15 +261,7 @@ describe("a database that goes away", () => {
     await h.feedback.flush();
     expect((await rows(h)).answers).toHaveLength(1);
 
-    const other = new Sqlite(join(h.config.dataDir, "kizuna.sqlite"));
-    other.exec("BEGIN EXCLUSIVE");
-    let locked = true;
-    const release = () => {
-      if (!locked) return;
-      locked = false;
-      other.exec("ROLLBACK");
-      other.close();
-    };
+    const release = holdSqliteLock(join(h.config.dataDir, "kizuna.sqlite"));
     cleanups.push(release);
     await everythingAnswered(h);
     await expect.poll(() => h.feedback.health().available).toBe(false);
