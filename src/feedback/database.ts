@@ -136,9 +136,12 @@ function postgresPool(url: string, options: OpenOptions): pg.Pool {
         oid === BIGINT_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
     },
   });
-  // An idle connection whose server went away errors here; unheard, that would end the process.
-  // The pool drops that connection and the next query opens a new one.
+  // A connection whose server went away emits "error"; unheard, that would end the thread.
+  // Idle ones report through the pool, which drops them; one that is checked out (between two
+  // statements of a transaction) has no listener of the pool's, so it gets its own. Its next
+  // statement fails, and that failure is what the writer acts on.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DatabaseTarget } from "../../src/feedback/database.ts";
+import { openDatabase, type DatabaseTarget } from "../../src/feedback/database.ts";
 import { FeedbackWriter, type LogLevel, type WriterOptions } from "../../src/feedback/writer.ts";
 import { answerRecord, feedbackRows, holdSqliteLock } from "../support/feedback.ts";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
@@ -193,6 +193,24 @@ describe("GIVEN PostgreSQL", () => {
     await w.flush();
     expect(w.stats()).toMatchObject({ written: 3, pending: 0, dropped: 0, available: true });
     expect((await w.report({ days: 30 })).unanswered[0]).toMatchObject({ count: 3 });
+  });
+
+  it("WHEN a connection is cut between two statements of a transaction THEN that transaction fails, and nothing is thrown anywhere else", async () => {
+    const open = await openDatabase({ kind: "postgres", url: database.url });
+    try {
+      await expect(
+        open.db.transaction().execute(async (trx) => {
+          await trx.selectFrom("answers").selectAll().execute();
+          await database.cut();
+          // The server's notice of termination arrives while no statement runs: pg emits it as an
+          // "error" event on the checked-out connection, which must not end the thread.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await trx.selectFrom("answers").selectAll().execute();
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await open.close();
+    }
   });
 
   it("WHEN nothing listens at its address THEN records wait and are dropped after the retry window, without throwing", async () => {
