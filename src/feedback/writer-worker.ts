@@ -26,7 +26,13 @@ export type FromWriter =
   | { readonly type: "done"; readonly id: number; readonly result?: unknown; readonly error?: string };
 
 const port = parentPort!;
-const post = (message: FromWriter) => port.postMessage(message);
+const post = (message: FromWriter) => {
+  try {
+    port.postMessage(message);
+  } catch {
+    // Something in it could not be copied across threads: the main thread hears nothing of it.
+  }
+};
 
 /** Errors cross to the main thread as plain data: what explains them, nothing else. */
 function plain(fields: Record<string, unknown>): Record<string, unknown> {

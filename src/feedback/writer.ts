@@ -194,7 +194,10 @@ export class FeedbackWriter {
   /** Writes batches until the queue is empty or a write fails. One pump at a time. */
   private pump(): Promise<void> {
     if (this.pumping) return this.pumping;
-    const run = this.writeQueued();
+    // writeQueued handles the database's failures; anything else is a bug, logged, never thrown.
+    const run = this.writeQueued().catch((error: unknown) =>
+      this.warn("feedback writer failed", { err: error }),
+    );
     this.pumping = run;
     // Cleared after the run whether it ended on this turn or later (an empty queue ends at once).
     void run.finally(() => {
