@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -211,6 +212,26 @@ describe("GIVEN PostgreSQL", () => {
     } finally {
       await open.close();
     }
+  });
+
+  it("WHEN the server takes connections but never answers THEN each attempt gives up at its time limit and nothing hangs", async () => {
+    // A black hole at the network edge: TCP accepted, not a byte answered.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const port = (silent.address() as AddressInfo).port;
+    const { w } = writer(
+      { kind: "postgres", url: `postgres://postgres@127.0.0.1:${port}/nothing` },
+      { connectTimeoutMs: 300, retryWindowMs: 0 },
+    );
+    w.enqueue([record()]);
+    await w.flush(); // would hang here (and the test time out) without the connection time limit
+    expect(w.stats()).toMatchObject({ written: 0, dropped: 1, available: false });
+    await expect(w.report({ days: 30 })).rejects.toThrow(/timeout/i);
   });
 
   it("WHEN nothing listens at its address THEN records wait and are dropped after the retry window, without throwing", async () => {
