@@ -19,6 +19,8 @@ export interface AnswerSummary {
   readonly version: string;
   /** The period the question was understood to ask about, as shown to users. */
   readonly period: string | null;
+  /** The answer's relation's two countries (ISO codes, sorted); none when it has no one relation. */
+  readonly countries: readonly string[];
   /** "I don't know" or "I hold no facts on X–Y": a question the question log is for. */
   readonly unanswered: boolean;
   /** An empty question ("???") is not a question anybody needs to see again. */
@@ -34,6 +36,7 @@ export function summarizeAnswer(answer: Answer): AnswerSummary {
     factIds: shown.map((f) => f.id),
     version: answer.version,
     period: answer.period?.label ?? null,
+    countries: answer.relation ? answer.relation.parties.map((c) => c.code).sort() : [],
     unanswered: !answer.answered && (answer.kind === "unknown" || answer.kind === "uncovered"),
     worthRecording: answer.kind !== "empty",
   };

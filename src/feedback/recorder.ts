@@ -136,12 +136,14 @@ export class FeedbackRecorder implements Feedback {
         outcome: summary.outcome,
         factIds: summary.factIds,
         version: summary.version,
-        countries: [],
+        countries: summary.countries,
         period: summary.period,
         groupKey: null,
         logged,
       };
-      this.send(logged ? { record, index } : record);
+      // Grouping is for the questions the bot could not answer (what /gaps lists): only those
+      // are analysed — a third of an answer's time, on a later turn of the event loop.
+      this.send(summary.unanswered ? { record, index } : record);
       return id;
     } catch (error) {
       this.log.error({ err: error }, "could not record an answer");

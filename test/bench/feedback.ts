@@ -15,7 +15,10 @@ import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
+import { answerQuestion } from "../../src/engine/engine.ts";
+import { analyzeQuestion, summarizeAnswer } from "../../src/feedback/question-key.ts";
 import { FeedbackRecorder } from "../../src/feedback/recorder.ts";
+import { answerReply } from "../../src/replies/messages.ts";
 import type { DatabaseTarget } from "../../src/feedback/database.ts";
 import type { FeedbackRecord } from "../../src/feedback/records.ts";
 import { FeedbackWriter } from "../../src/feedback/writer.ts";
@@ -37,6 +40,13 @@ export interface FeedbackBenchResult {
   /** With 8 in flight. */
   readonly off_concurrent_p99_ms: readonly number[];
   readonly on_concurrent_p99_ms: readonly number[];
+  /**
+   * The main thread's work per answer, µs (p50 / p99 over the questions): the answer itself
+   * (engine + reply), and what recording adds to it (the record, and the question's analysis
+   * for grouping that runs on a later turn, for the unanswered only), with RECORD_QUESTIONS=all.
+   */
+  readonly answer_us: readonly [number, number];
+  readonly recording_us: readonly [number, number];
   /** Records the "on" rounds wrote, and dropped. */
   readonly on_written: number;
   readonly on_dropped: number;
@@ -189,6 +199,49 @@ export async function runFeedbackBench(
         `  round ${round + 1} (${a} first): off p50/p99 ${plain.ask_p50_ms}/${plain.ask_p99_ms} ms, on ${recorded.ask_p50_ms}/${recorded.ask_p99_ms} ms`,
       );
     }
+    // The main thread's share, without sockets and other processes in the figures.
+    const cost = { answer: [] as number[], recording: [] as number[] };
+    const costRecorder = FeedbackRecorder.start({
+      mode: "all",
+      target: { kind: "sqlite", file: join(dir, "cost.sqlite") },
+      secret: "the bench's secret value",
+      retentionDays: 90,
+      log: pino({ level: "silent" }),
+    });
+    const actor = {
+      id: "111111111111111111",
+      name: "b",
+      isAdmin: false,
+      guildId: "222222222222222222",
+      locale: "en-US",
+    };
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of questions) {
+        let t = performance.now();
+        const answer = answerQuestion(index, q.text);
+        answerReply(answer, index.knowledge.relations);
+        const answerMs = performance.now() - t;
+        t = performance.now();
+        costRecorder.answered(answer, index, actor);
+        // What the recorder does on its next turn: the analysis, for the unanswered only.
+        if (summarizeAnswer(answer).unanswered) analyzeQuestion(index, q.text);
+        const recordingMs = performance.now() - t;
+        if (pass === 1) {
+          cost.answer.push(answerMs * 1000);
+          cost.recording.push(recordingMs * 1000);
+        }
+      }
+    await costRecorder.close();
+    const pct = (xs: number[], p: number) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!);
+    };
+    const answerUs = [pct(cost.answer, 0.5), pct(cost.answer, 0.99)] as const;
+    const recordingUs = [pct(cost.recording, 0.5), pct(cost.recording, 0.99)] as const;
+    log(
+      `  main thread per answer: answer ${answerUs.join(" / ")} µs, recording adds ${recordingUs.join(" / ")} µs`,
+    );
+
     const writeCount = options.quick ? 10_000 : 50_000;
     const sqlite = await writesPerSecond({ kind: "sqlite", file: join(dir, "writes.sqlite") }, writeCount);
     log(`  SQLite: ${sqlite} records/s`);
@@ -213,6 +266,8 @@ export async function runFeedbackBench(
       on_p99_ms: on.p99,
       off_concurrent_p99_ms: off.c99,
       on_concurrent_p99_ms: on.c99,
+      answer_us: answerUs,
+      recording_us: recordingUs,
       on_written: written,
       on_dropped: dropped,
       sqlite_writes_per_s: sqlite,
@@ -233,6 +288,7 @@ export function feedbackReport(r: FeedbackBenchResult): string {
     `Feedback (${r.facts} facts, ${r.rounds} rounds; /ask dispatch → callback through the local fake Discord):`,
     `  recording off  p50 ${median(r.off_p50_ms)} ms  p99 ${median(r.off_p99_ms)} ms  (8 in flight: p99 ${median(r.off_concurrent_p99_ms)} ms)`,
     `  recording all  p50 ${median(r.on_p50_ms)} ms  p99 ${median(r.on_p99_ms)} ms  (8 in flight: p99 ${median(r.on_concurrent_p99_ms)} ms)`,
+    `  main thread per answer (p50 / p99): the answer ${r.answer_us.join(" / ")} µs; recording adds ${r.recording_us.join(" / ")} µs`,
     `  per round p99 off ${r.off_p99_ms.join(" / ")}  on ${r.on_p99_ms.join(" / ")}; ${r.on_written} records written, ${r.on_dropped} dropped`,
     `  sustained writes: SQLite ${r.sqlite_writes_per_s}/s, PostgreSQL ${r.postgres_writes_per_s ?? "–"}/s (${r.write_records} records, batches of 500)`,
     `  load average before ${r.load_before.join(" ")}, after ${r.load_after.join(" ")}`,

@@ -57,6 +57,7 @@ describe("summarizeAnswer", () => {
       answered: true,
       outcome: "fact",
       factIds: ["af-jp-1931-relations-established"],
+      countries: ["AF", "JP"],
       unanswered: false,
       worthRecording: true,
       version: index.version,
