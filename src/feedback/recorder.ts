@@ -131,7 +131,7 @@ export class FeedbackRecorder implements Feedback {
         at: Date.now(),
         guildId: actor.guildId,
         userId: actor.id,
-        question: sanitize(String(answer.question)).slice(0, 1_000),
+        question: cut(sanitize(String(answer.question)), 1_000),
         answered: summary.answered,
         outcome: summary.outcome,
         factIds: summary.factIds,
@@ -153,7 +153,7 @@ export class FeedbackRecorder implements Feedback {
 
   vote(vote: { answerId: string; actor: Actor; up: boolean; comment?: string | null }): void {
     if (!this.votes || !ANSWER_ID.test(vote.answerId)) return;
-    const comment = vote.up ? "" : sanitize(String(vote.comment ?? "")).slice(0, MAX_COMMENT);
+    const comment = vote.up ? "" : cut(sanitize(String(vote.comment ?? "")), MAX_COMMENT);
     this.send({
       kind: "vote",
       answerId: vote.answerId,
@@ -343,6 +343,12 @@ export class FeedbackRecorder implements Feedback {
       }
     }
   }
+}
+
+/** The first `max` UTF-16 units, never half of a surrogate pair (an emoji cut in two). */
+function cut(text: string, max: number): string {
+  const head = text.slice(0, max);
+  return /[\ud800-\udbff]$/.test(head) ? head.slice(0, -1) : head;
 }
 
 /** Fills in the engine's analysis; a question it cannot analyse is grouped by its own words. */

@@ -114,12 +114,16 @@ describe("GIVEN RECORD_QUESTIONS=unanswered (the default)", () => {
       comment: `wrong\u0000 \u202eyear ${"x".repeat(6_000)}`,
     });
     recorder.vote({ answerId: known, actor: ASKER, up: true, comment: "ignored" });
+    const emoji = { ...VOTER, id: "444444444444444444" };
+    recorder.vote({ answerId: known, actor: emoji, up: false, comment: `${"z".repeat(499)}😀` });
     recorder.vote({ answerId: "../../etc/passwd", actor: ASKER, up: false });
     recorder.vote({ answerId: `${known}x`, actor: ASKER, up: false });
     await recorder.flush();
     const { votes } = await rows();
-    expect(votes).toHaveLength(2);
-    const down = votes.find((v) => v.value === -1)!;
+    expect(votes).toHaveLength(3);
+    // Cut at 500 without splitting the emoji in two.
+    expect(votes.find((v) => v.voter === userHash(SECRET, emoji.id))?.comment).toBe("z".repeat(499));
+    const down = votes.find((v) => v.value === -1 && v.voter === userHash(SECRET, VOTER.id))!;
     expect(down.comment!.length).toBe(500);
     expect(down.comment!.startsWith("wrong year xxx")).toBe(true);
     expect(votes.find((v) => v.value === 1)).toMatchObject({
@@ -128,7 +132,12 @@ describe("GIVEN RECORD_QUESTIONS=unanswered (the default)", () => {
     });
     const report = await recorder.report(30, ASKER.guildId);
     expect(report.disliked).toEqual([
-      { factId: "af-jp-1931-relations-established", down: 1, up: 1, comments: [down.comment] },
+      {
+        factId: "af-jp-1931-relations-established",
+        down: 2,
+        up: 1,
+        comments: expect.arrayContaining([down.comment, "z".repeat(499)]),
+      },
     ]);
   });
 });
