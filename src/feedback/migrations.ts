@@ -3,8 +3,7 @@
  * time), run by Kysely's Migrator on SQLite and PostgreSQL alike. A new migration is a new
  * entry with a later name; an applied one is never edited.
  */
-import type { Kysely } from "kysely";
-import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
 const MIGRATIONS: Record<string, Migration> = {
   "0001-feedback": {
