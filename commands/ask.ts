@@ -1,14 +1,54 @@
-/** /ask — a short, dated, cited answer to a question. */
+/**
+ * /ask — a short, dated, cited answer to a question. Its answers (and chat's) carry 👍 👎 🗑:
+ * the handlers for those buttons and the "What is wrong?" form are here too.
+ */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
 import { userLocale } from "../src/replies/i18n.ts";
+import type { Answer } from "../src/engine/types.ts";
 import { answerQuestion, suggestFacts } from "../src/engine/engine.ts";
-import { defineCommand } from "../src/interactions/command.ts";
+import { UserError } from "../src/errors.ts";
+import { ANSWER_ID, type Feedback } from "../src/feedback/types.ts";
+import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
+import { defineCommand, type Actor, type Services } from "../src/interactions/command.ts";
+import {
+  ANSWER_ACTIONS,
+  COMMENT_FIELD,
+  voteThanksReply,
+  whyModal,
+  withAnswerActions,
+} from "../src/replies/feedback.ts";
 import { answerReply, factReply } from "../src/replies/messages.ts";
+import type { Reply } from "../src/replies/reply.ts";
 import { dateLabel } from "../src/knowledge/types.ts";
 import { LIMITS, truncate } from "../src/replies/safe.ts";
 
 /** Autocomplete values that pick a fact directly rather than a question to parse. */
 const FACT_VALUE = /^fact:([a-z0-9][a-z0-9-]*)$/;
+
+/**
+ * The reply to a question, /ask's or chat's: the answer, recorded for votes and the question
+ * log (queued, written later), with 👍 👎 and — when others can see it — 🗑 for the asker.
+ */
+export function replyToQuestion(
+  answer: Answer,
+  ctx: { readonly index: KnowledgeIndex; readonly actor: Actor; readonly services: Services },
+  ephemeral = false,
+): Reply {
+  return withAnswerActions(answerReply(answer, ctx.index.knowledge.relations, ephemeral), {
+    answerId: ctx.services.feedback?.answered(answer, ctx.index, ctx.actor),
+    ownerId: ephemeral ? undefined : ctx.actor.id,
+  });
+}
+
+/** The answer id a vote button or form carries, if it is one, and votes are recorded. */
+function votable(services: Services, args: readonly string[]): { feedback: Feedback; answerId: string } {
+  const feedback = services.feedback;
+  if (!feedback?.votes) throw new UserError("Votes are not recorded on this bot.", "votes-off");
+  const answerId = args[0] ?? "";
+  if (!ANSWER_ID.test(answerId))
+    throw new UserError("That button no longer works; ask again.", "unknown-component");
+  return { feedback, answerId };
+}
 
 export default defineCommand({
   data: {
@@ -39,7 +79,8 @@ export default defineCommand({
   },
   costly: true,
   privacy: { option: "private" },
-  execute({ options, index, actor }) {
+  execute({ options, index, actor, services }) {
+    const ephemeral = options.private ?? false;
     const picked = FACT_VALUE.exec(options.question.trim());
     const fact = picked ? index.byId.get(picked[1]!)?.fact : undefined;
     if (fact) {
@@ -49,11 +90,12 @@ export default defineCommand({
         index.sourceById.get(fact.sourceId),
         index.version,
       );
-      return { ...reply, ephemeral: options.private ?? false };
+      // A fact picked from the list answers no question of the user's: nothing to vote on.
+      return withAnswerActions({ ...reply, ephemeral }, { ownerId: ephemeral ? undefined : actor.id });
     }
     // A user whose Discord client is in Japanese gets Japanese answers whatever they type.
     const answer = answerQuestion(index, options.question, { locale: userLocale(actor) });
-    return answerReply(answer, index.knowledge.relations, options.private ?? false);
+    return replyToQuestion(answer, { index, actor, services }, ephemeral);
   },
   autocomplete({ focused, index }) {
     // The user's own words first, so Enter asks exactly what they typed.
@@ -69,5 +111,32 @@ export default defineCommand({
         value: `fact:${f.id}`,
       })),
     ];
+  },
+  components: {
+    [ANSWER_ACTIONS.up]({ args, actor, services }) {
+      const { feedback, answerId } = votable(services, args);
+      feedback.vote({ answerId, actor, up: true });
+      return { reply: voteThanksReply(true) };
+    },
+    // The 👎 counts when the form is sent (its comment is optional); closing the form cancels it.
+    [ANSWER_ACTIONS.down]({ args, services }) {
+      const { answerId } = votable(services, args);
+      return { modal: whyModal(answerId) };
+    },
+    [ANSWER_ACTIONS.delete]({ args, actor }) {
+      if (actor.id !== args[0] && !actor.isAdmin)
+        throw new UserError(
+          "Only the person who asked, or a server admin, can delete this answer.",
+          "not-owner",
+        );
+      return { delete: true };
+    },
+  },
+  modals: {
+    [ANSWER_ACTIONS.why]({ args, fields, actor, services }) {
+      const { feedback, answerId } = votable(services, args);
+      feedback.vote({ answerId, actor, up: false, comment: fields.get(COMMENT_FIELD) ?? null });
+      return { reply: voteThanksReply(false) };
+    },
   },
 });

@@ -2,13 +2,14 @@
 import { answerQuestion } from "../src/engine/engine.ts";
 import type { ChatHandler } from "../src/interactions/command.ts";
 import { userLocale } from "../src/replies/i18n.ts";
-import { answerReply } from "../src/replies/messages.ts";
+import { replyToQuestion } from "./ask.ts";
 
 export default {
-  answer({ text, index, actor, quietWhenUnknown }) {
+  answer({ text, index, actor, services, quietWhenUnknown }) {
     const answer = answerQuestion(index, text, { locale: userLocale(actor) });
-    // In an auto-answer channel an "I don't know" would answer chatter nobody addressed to us.
+    // In an auto-answer channel an "I don't know" would answer chatter nobody addressed to us
+    // (and such chatter is not recorded either: nobody asked the bot).
     if (!answer.answered && quietWhenUnknown) return null;
-    return answerReply(answer, index.knowledge.relations);
+    return replyToQuestion(answer, { index, actor, services });
   },
 } satisfies ChatHandler;

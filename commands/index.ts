@@ -6,6 +6,7 @@ import type { ChatHandler, Command, CommandData } from "../src/interactions/comm
 import ask from "./ask.ts";
 import chatHandler from "./chat.ts";
 import fact from "./fact.ts";
+import gaps from "./gaps.ts";
 import help from "./help.ts";
 import relations from "./relations.ts";
 import reload from "./reload.ts";
@@ -22,6 +23,7 @@ export const commands: readonly Command<CommandData>[] = [
   sources,
   help,
   reload,
+  gaps,
 ];
 
 /** The handler for questions asked in chat, run by the same dispatcher. */

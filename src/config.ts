@@ -9,6 +9,11 @@ import { z } from "zod";
 
 /** The repository's own knowledge folder, so the bot works from any working directory. */
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL("../knowledge", import.meta.url));
+/** Where the embedded database lives by default: the repository's data/ (git-ignored). */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../data", import.meta.url));
+
+/** Which questions are written to the question log (see README, "What Kizuna stores"). */
+export type RecordQuestions = "unanswered" | "all" | "off";
 
 const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17–20 digits)");
 const idList = z
@@ -58,6 +63,27 @@ const schema = z.object({
   CHAT_CHANNEL_IDS: idList,
   COOLDOWN_ANSWERS: positiveInt(5, 1000),
   COOLDOWN_WINDOW_SECONDS: positiveInt(30, 86_400),
+  DATA_DIR: z
+    .string()
+    .default("")
+    .transform((d) => (d.trim() ? resolve(d.trim()) : DEFAULT_DATA_DIR)),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((u) => URL.canParse(u) && /^postgres(?:ql)?:$/.test(new URL(u).protocol), {
+      error: "must be a postgres:// URL (leave it empty for the SQLite file in DATA_DIR)",
+    })
+    .optional(),
+  RECORD_QUESTIONS: z
+    .enum(["unanswered", "all", "off"], { error: "must be unanswered, all or off" })
+    .default("unanswered"),
+  QUESTION_LOG_DAYS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 or more")
+    .max(3650, "must be at most 3650")
+    .default(90),
+  FEEDBACK_SECRET: z.string().trim().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"], {
       error: "must be one of trace, debug, info, warn, error, fatal, silent",
@@ -148,6 +174,15 @@ export interface Config {
   readonly shardIds: readonly number[] | undefined;
   /** Shards of the whole bot; "auto": Discord's recommendation; undefined: 1, or discord.js's default. */
   readonly shardCount: number | "auto" | undefined;
+  /** Folder of the SQLite database (unused when databaseUrl is set). */
+  readonly dataDir: string;
+  /** A PostgreSQL URL; undefined: the SQLite file in dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly recordQuestions: RecordQuestions;
+  /** Everything recorded is deleted after this many days. */
+  readonly questionLogDays: number;
+  /** Key of the hash that stands for user ids; undefined: generated into the database. */
+  readonly feedbackSecret: string | undefined;
 }
 
 /** Invalid configuration; the message lists every bad key. */
@@ -204,5 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: e.REDIS_PREFIX,
     shardIds: e.SHARD_IDS,
     shardCount: e.SHARD_COUNT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    recordQuestions: e.RECORD_QUESTIONS,
+    questionLogDays: e.QUESTION_LOG_DAYS,
+    feedbackSecret: e.FEEDBACK_SECRET,
   };
 }

@@ -17,6 +17,7 @@ import { startHttpWorker } from "./adapters/http/worker.ts";
 import { Cluster } from "./cluster/cluster.ts";
 import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
 import { loadDotenv } from "./env.ts";
+import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createRuntime } from "./runtime.ts";
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
     // In the console, logs go to stderr and only warnings show, so answers stay readable.
     level: config.logLevel ?? (consoleMode ? "warn" : "info"),
     format: config.logFormat,
-    secrets: [config.token],
+    secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
 
@@ -95,12 +96,16 @@ async function main(): Promise<number> {
     );
   else if (config.knowledgeWatch) store.watch();
 
+  // The database is opened and migrated by the feedback writer's thread, beside start-up:
+  // answers never wait for it, whether it is there or not.
+  const feedback = FeedbackRecorder.fromConfig(config, log);
   const { dispatcher } = createRuntime({
     config,
     log,
     store,
     shared: cluster ? { cooldown: cluster.cooldown, knowledge: cluster.knowledge } : undefined,
     console: consoleMode,
+    feedback,
   });
   if (consoleMode) {
     await runConsole(dispatcher, {
@@ -109,6 +114,7 @@ async function main(): Promise<number> {
       prompt: process.stdin.isTTY,
     });
     store.close();
+    await feedback.close();
     return 0;
   }
 
@@ -121,6 +127,7 @@ async function main(): Promise<number> {
       store.close();
       await stopTransport();
       await cluster?.close().catch(() => undefined);
+      await feedback.close();
       log.flush();
       process.exit(0);
     };
@@ -164,6 +171,7 @@ async function main(): Promise<number> {
   } catch (error) {
     log.fatal({ err: error }, "could not connect to Discord (is DISCORD_TOKEN right?)");
     await cluster?.close().catch(() => undefined);
+    await feedback.close();
     log.flush();
     return 1;
   }
@@ -179,6 +187,7 @@ async function main(): Promise<number> {
     log.fatal({ code: why.code }, "Discord closed the gateway for good; stopping");
     store.close();
     await cluster?.close().catch(() => undefined);
+    await feedback.close();
     log.flush();
     return 1;
   }
@@ -218,6 +227,14 @@ async function gatewayOptions(
       },
     };
   return out as Partial<ClientOptions>;
+}
+
+/** The password inside a database URL, so the logger scrubs it wherever it shows up. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url || !URL.canParse(url)) return undefined;
+  const password = decodeURIComponent(new URL(url).password);
+  // A very short one would be scrubbed out of ordinary words too.
+  return password.length >= 6 ? password : undefined;
 }
 
 main().then(

@@ -12,6 +12,7 @@ import { Dispatcher } from "./interactions/dispatcher.ts";
 import type { Logger } from "./logger.ts";
 import type { KnowledgeStore } from "./store/knowledge-store.ts";
 import type { KnowledgeControl } from "./store/reload.ts";
+import type { Feedback } from "./feedback/types.ts";
 
 /** What a deployment of several processes shares (see src/cluster). */
 export interface Shared {
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly console?: boolean;
   /** Commands besides the registry's (tests). */
   readonly extraCommands?: readonly Command<CommandData>[];
+  /** Votes and the question log (src/feedback); absent: nothing is recorded. */
+  readonly feedback?: Feedback | undefined;
 }
 
 export interface Runtime {
@@ -48,6 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       descriptionJa: c.data.description_localizations?.ja ?? undefined,
     })),
     ...(shared ? { knowledge: shared.knowledge } : {}),
+    ...(options.feedback ? { feedback: options.feedback } : {}),
   };
   const cooldown = options.console
     ? undefined

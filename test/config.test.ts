@@ -1,7 +1,13 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { CONFIG_KEYS, ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig } from "../src/config.ts";
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULT_DATA_DIR,
+  DEFAULT_KNOWLEDGE_DIR,
+  loadConfig,
+} from "../src/config.ts";
 
 // Shaped like a bot token (three base64url parts), but not a real one.
 const TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789";
@@ -46,7 +52,16 @@ describe("loadConfig — defaults", () => {
       logLevel: undefined,
       logFormat: "json",
       ...ONE_PROCESS,
+      dataDir: DEFAULT_DATA_DIR,
+      databaseUrl: undefined,
+      recordQuestions: "unanswered",
+      questionLogDays: 90,
+      feedbackSecret: undefined,
     });
+  });
+
+  it("GIVEN the default data folder THEN it is the repository's data/ (git-ignored) whatever the working directory", () => {
+    expect(DEFAULT_DATA_DIR).toBe(resolve(import.meta.dirname, "..", "data"));
   });
 
   it("GIVEN the default knowledge folder THEN it is the repository's knowledge/ whatever the working directory", () => {
@@ -84,6 +99,11 @@ describe("loadConfig — good values", () => {
       COOLDOWN_WINDOW_SECONDS: "60",
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
+      DATA_DIR: "./var/kizuna",
+      DATABASE_URL: "postgresql://kizuna:pw@db.internal:5433/kizuna",
+      RECORD_QUESTIONS: "all",
+      QUESTION_LOG_DAYS: "30",
+      FEEDBACK_SECRET: " sixteen-chars-or-more ",
     });
     expect(config).toEqual({
       token: TOKEN,
@@ -99,6 +119,11 @@ describe("loadConfig — good values", () => {
       logLevel: "debug",
       logFormat: "pretty",
       ...ONE_PROCESS,
+      dataDir: resolve("var/kizuna"),
+      databaseUrl: "postgresql://kizuna:pw@db.internal:5433/kizuna",
+      recordQuestions: "all",
+      questionLogDays: 30,
+      feedbackSecret: "sixteen-chars-or-more",
     });
   });
 
@@ -132,6 +157,18 @@ describe("loadConfig — each bad key is one problem naming the key", () => {
     [{ COOLDOWN_ANSWERS: "2.5" }, "COOLDOWN_ANSWERS: must be a whole number"],
     [{ COOLDOWN_WINDOW_SECONDS: "100000" }, "COOLDOWN_WINDOW_SECONDS: must be at most 86400"],
     [{ KNOWLEDGE_WATCH: "maybe" }, "KNOWLEDGE_WATCH: must be true or false"],
+    [{ RECORD_QUESTIONS: "some" }, "RECORD_QUESTIONS: must be unanswered, all or off"],
+    [{ QUESTION_LOG_DAYS: "0" }, "QUESTION_LOG_DAYS: must be 1 or more"],
+    [{ QUESTION_LOG_DAYS: "1.5" }, "QUESTION_LOG_DAYS: must be a whole number"],
+    [{ FEEDBACK_SECRET: "short" }, "FEEDBACK_SECRET: must be at least 16 characters"],
+    [
+      { DATABASE_URL: "mysql://root:pw@localhost/kizuna" },
+      "DATABASE_URL: must be a postgres:// URL (leave it empty for the SQLite file in DATA_DIR)",
+    ],
+    [
+      { DATABASE_URL: "not a url" },
+      "DATABASE_URL: must be a postgres:// URL (leave it empty for the SQLite file in DATA_DIR)",
+    ],
     [
       { DISCORD_TOKEN: "not-a-token" },
       "DISCORD_TOKEN: does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
@@ -172,6 +209,16 @@ describe("loadConfig — the token is never echoed", () => {
     expect(error.problems).toContain(
       "DISCORD_TOKEN: does not look like a bot token (three parts separated by dots; copy it from the Bot page of the developer portal)",
     );
+  });
+
+  it("GIVEN a database URL or a feedback secret that is refused THEN neither is echoed", () => {
+    const error = refusal({
+      DATABASE_URL: "mysql://root:hunter2-password@db/x",
+      FEEDBACK_SECRET: "tiny-secret",
+    });
+    const everything = `${error.message}${error.stack ?? ""}${JSON.stringify(error)}`;
+    expect(everything).not.toContain("hunter2-password");
+    expect(everything).not.toContain("tiny-secret");
   });
 
   it("GIVEN a good token and another bad key THEN the error does not contain the token", () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,6 +7,8 @@ import { childEnv } from "./support/child-env.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const dataDir = mkdtempSync(join(tmpdir(), "kizuna-start-data-"));
+dirs.push(dataDir);
 
 // `npm start` as a newcomer runs it; env is explicit so a developer's .env cannot leak in.
 function start(env: Record<string, string>, input = "") {
@@ -14,7 +16,8 @@ function start(env: Record<string, string>, input = "") {
     input,
     encoding: "utf8",
     timeout: 60_000,
-    env: childEnv({ DISCORD_TOKEN: "", ...env }),
+    // Never the repository's data/: a folder of the test's own.
+    env: childEnv({ DISCORD_TOKEN: "", DATABASE_URL: "", DATA_DIR: dataDir, ...env }),
   });
 }
 
@@ -24,6 +27,19 @@ describe("npm start", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/local console/);
     expect(run.stdout).toMatch(/September 2022 — Japan reopened its embassy in Kabul/);
+  });
+
+  it("GIVEN a fresh DATA_DIR THEN the console creates the database, records what it could not answer, and /gaps lists it", () => {
+    const data = mkdtempSync(join(tmpdir(), "kizuna-start-data-"));
+    dirs.push(data);
+    const run = start(
+      { DATA_DIR: join(data, "new") },
+      "Who won the 2010 World Cup?\nwho won the world cup in 2010\nWhen were diplomatic relations established?\n/gaps\n",
+    );
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/2× “who won the world cup in 2010” — 2 wordings · 2010 · last /);
+    expect(run.stdout).toMatch(/Recording unanswered questions, kept 90 days/);
+    expect(existsSync(join(data, "new", "kizuna.sqlite"))).toBe(true);
   });
 
   it("GIVEN bad config THEN one line per bad key, the secret never echoed, exit 1", () => {

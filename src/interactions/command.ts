@@ -6,7 +6,8 @@
 import type { ApplicationCommandOptionType, InteractionContextType, LocalizationMap } from "discord.js";
 import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { Logger } from "../logger.ts";
-import type { Reply } from "../replies/reply.ts";
+import type { Feedback } from "../feedback/types.ts";
+import type { Modal, Reply } from "../replies/reply.ts";
 import type { KnowledgeStore } from "../store/knowledge-store.ts";
 import type { KnowledgeControl } from "../store/reload.ts";
 
@@ -78,6 +79,8 @@ export interface Services {
   }>;
   /** How /reload reaches every process serving the knowledge; absent: this process's store alone. */
   readonly knowledge?: KnowledgeControl | undefined;
+  /** Votes and the question log; absent when nothing is recorded at all. */
+  readonly feedback?: Feedback | undefined;
 }
 
 export interface CommandContext<O> {
@@ -114,8 +117,28 @@ export interface ComponentContext {
   readonly services: Services;
 }
 
-/** A component either rewrites the message it sits on, or answers with a new reply. */
-export type ComponentResult = { readonly update: Reply } | { readonly reply: Reply };
+/**
+ * A component rewrites the message it sits on, answers with a new reply, opens a form (its
+ * submission goes to the command's `modals` handler), or deletes the message it sits on.
+ */
+export type ComponentResult =
+  | { readonly update: Reply }
+  | { readonly reply: Reply }
+  | { readonly modal: Modal }
+  | { readonly delete: true };
+
+/** A submitted form rewrites the message it was opened from, or answers with a new reply. */
+export type ModalResult = { readonly update: Reply } | { readonly reply: Reply };
+
+export interface ModalContext {
+  /** The form's custom id split on ":" after the "kz:<command>:<action>" prefix. */
+  readonly args: readonly string[];
+  /** The text fields by their custom ids, as typed (the handler checks lengths again). */
+  readonly fields: ReadonlyMap<string, string>;
+  readonly actor: Actor;
+  readonly index: KnowledgeIndex;
+  readonly services: Services;
+}
 
 export type ComponentHandler = (ctx: ComponentContext) => Promise<ComponentResult> | ComponentResult;
 
@@ -151,6 +174,8 @@ export interface Command<D extends CommandData = CommandData> {
   autocomplete?(ctx: AutocompleteContext): readonly Choice[];
   /** Button and select handlers, by action: custom id "kz:<command>:<action>:args…". */
   readonly components?: Readonly<Record<string, ComponentHandler | SlowComponent>>;
+  /** Form submissions, by action: custom id "kz:<command>:<action>:args…". */
+  readonly modals?: Readonly<Record<string, (ctx: ModalContext) => Promise<ModalResult> | ModalResult>>;
 }
 
 /** Declares a command; `const` keeps the option names literal so handlers are typed from them. */

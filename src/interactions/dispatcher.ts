@@ -17,6 +17,7 @@ import type {
   Command,
   CommandData,
   ComponentResult,
+  ModalResult,
   OptionData,
   Services,
   SlowComponent,
@@ -142,10 +143,31 @@ export class Dispatcher {
           throw new UserError("That button no longer works; run the command again.", "unknown-component");
         const handler = typeof entry === "function" ? entry : entry.run;
         result = await handler({ args, values, actor, index, services: this.services });
-        return "update" in result ? result.update : result.reply;
+        // A form or a deletion sends no message of ours: nothing to log as the reply.
+        return "update" in result ? result.update : "reply" in result ? result.reply : noticeReply("");
       },
     );
     // `result` is set only when the handler returned; otherwise `reply` is run()'s apology.
+    return result ?? { reply };
+  }
+
+  /** Runs the handler of a submitted form (modal) named by its custom id "kz:<command>:<action>:…". */
+  async modalSubmit(
+    customId: string,
+    fields: ReadonlyMap<string, string>,
+    actor: Actor,
+  ): Promise<ModalResult> {
+    let result: ModalResult | undefined;
+    const [prefix, commandName = "", action = "", ...args] = String(customId).split(":");
+    const reply = await this.run(
+      { kind: "modal", command: `${commandName}:${action}`, actor },
+      async (index) => {
+        const handler = ownHandler(this.byName.get(commandName)?.modals, prefix, action);
+        if (!handler) throw new UserError("That form no longer works; try again.", "unknown-modal");
+        result = await handler({ args, fields, actor, index, services: this.services });
+        return "update" in result ? result.update : result.reply;
+      },
+    );
     return result ?? { reply };
   }
 
@@ -174,12 +196,8 @@ export class Dispatcher {
 
   /** The handler named by a custom id's "kz", command and action parts. */
   private componentEntry([prefix, commandName = "", action = ""]: readonly (string | undefined)[]) {
-    // The action comes from a custom id anyone can craft: only the command's own handlers count
-    // ("constructor" must not reach Object's).
-    const components = this.byName.get(commandName)?.components;
-    return prefix === "kz" && components && Object.hasOwn(components, action)
-      ? components[action]
-      : undefined;
+    // The action comes from a custom id anyone can craft: only the command's own handlers count.
+    return ownHandler(this.byName.get(commandName)?.components, prefix, action);
   }
 
   private async takeCooldown(actor: Actor): Promise<void> {
@@ -225,6 +243,18 @@ export class Dispatcher {
       );
     }
   }
+}
+
+/**
+ * The handler a crafted custom id names, if the command has it as its own: "constructor" or
+ * "__proto__" must not reach Object's.
+ */
+function ownHandler<H>(
+  handlers: Readonly<Record<string, H>> | undefined,
+  prefix: string | undefined,
+  action: string,
+) {
+  return prefix === "kz" && handlers && Object.hasOwn(handlers, action) ? handlers[action] : undefined;
 }
 
 function round(ms: number): number {

@@ -3,7 +3,12 @@
  * wants it, which the console renders as text. A leaf module: reply builders, the command
  * runtime and the adapters all import it, and it imports none of them.
  */
-import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord.js";
+import type {
+  APIActionRowComponent,
+  APIComponentInMessageActionRow,
+  APIEmbed,
+  APIModalInteractionResponseCallbackData,
+} from "discord.js";
 
 /** A file sent with a message (a rendered picture); an embed shows it as `attachment://<name>`. */
 export interface Attachment {
@@ -23,6 +28,9 @@ export interface Reply {
   /** Sent with the message; the console saves them to files. */
   readonly files?: readonly Attachment[];
 }
+
+/** A form shown to the user (Discord: a modal), shaped as Discord's API wants it. */
+export type Modal = APIModalInteractionResponseCallbackData;
 
 /** Builds a component custom id "kz:<command>:<action>:args…"; Discord allows 100 characters. */
 export function customId(command: string, action: string, ...args: (string | number)[]): string {

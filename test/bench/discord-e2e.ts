@@ -19,6 +19,7 @@ import { startBot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
+import type { Feedback } from "../../src/feedback/types.ts";
 import { Cooldown } from "../../src/interactions/cooldown.ts";
 import { Dispatcher } from "../../src/interactions/dispatcher.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -35,6 +36,8 @@ export interface DiscordEndToEndContext {
   /** The same questions the engine loop used. */
   readonly questions: readonly BenchQuestion[];
   readonly quick: boolean;
+  /** Recording of answers and votes, as the bot wires it (none: nothing recorded). */
+  readonly feedback?: Feedback | undefined;
 }
 
 export interface DiscordEndToEndResult {
@@ -152,6 +155,7 @@ export async function measureDiscordEndToEnd(
       store: ctx.store,
       log,
       commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
+      feedback: ctx.feedback,
     },
     { cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs), chat },
   );

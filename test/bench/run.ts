@@ -30,6 +30,8 @@
  *                      see pictures.ts)
  *          --no-load  (skip the load test: a burst of 1 000 /ask from 100 users, then a
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
+ *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
+ *                      the writes per second SQLite and PostgreSQL absorb)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -51,6 +53,7 @@ import {
 } from "./discord-e2e.ts";
 import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
+import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
 import { runPictureBenchmark } from "./pictures.ts";
 import {
@@ -96,6 +99,8 @@ export interface BenchOptions {
   readonly e2e: boolean;
   /** Run signed /ask over HTTP against worker processes (at DISCORD_E2E_SIZE). */
   readonly http: boolean;
+  /** Run the feedback bench (recording off vs on, database writes per second). */
+  readonly feedback: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -124,6 +129,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let http = true;
   let load = true;
   let pictures = true;
+  let feedback = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -143,6 +149,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-http") http = false;
     else if (arg === "--no-load") load = false;
     else if (arg === "--no-pictures") pictures = false;
+    else if (arg === "--no-feedback") feedback = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -150,7 +157,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -172,6 +179,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     http,
     load,
     pictures,
+    feedback,
   };
 }
 
@@ -1084,6 +1092,12 @@ async function main(): Promise<void> {
   const pictures = options.pictures
     ? await runPictureBenchmark({ runs: options.quick ? 30 : 100 })
     : undefined;
+  const feedback = options.feedback
+    ? await runFeedbackBench({
+        quick: options.quick,
+        log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
+      })
+    : undefined;
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1097,6 +1111,7 @@ async function main(): Promise<void> {
           sizes,
           ...(load ? { load } : {}),
           ...(pictures ? { pictures } : {}),
+          ...(feedback ? { feedback } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1119,6 +1134,7 @@ async function main(): Promise<void> {
           `  ${String(r.facts).padStart(3)} facts: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms; on the calling thread p50 ${r.inline_p50_ms} ms; longest event-loop block ${r.loop_block_ms} ms; ${r.png_kb} KB`,
         );
     }
+    if (feedback) console.log(`\n${feedbackReport(feedback)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }

@@ -166,6 +166,49 @@ describe("Dispatcher deferral", () => {
   });
 });
 
+describe("Dispatcher.modalSubmit", () => {
+  const form = defineCommand({
+    data: { name: "form", description: "a form" },
+    execute: () => ({ content: "x" }),
+    components: { open: () => ({ modal: { custom_id: "kz:form:sent", title: "T", components: [] } }) },
+    modals: {
+      sent: ({ args, fields }) => ({ reply: { content: `${args.join(",")}|${fields.get("text") ?? "-"}` } }),
+      fails() {
+        throw new UserError("Not this form.", "form-refused");
+      },
+    },
+  });
+
+  it("GIVEN a button that opens a form THEN the form is the result; its submission reaches the command's form handler", async () => {
+    const d = new Dispatcher([form], { store, log, commands: [] });
+    expect(await d.component("kz:form:open", [], MEMBER)).toEqual({
+      modal: { custom_id: "kz:form:sent", title: "T", components: [] },
+    });
+    expect(await d.modalSubmit("kz:form:sent:a:b", new Map([["text", "typed"]]), MEMBER)).toEqual({
+      reply: { content: "a,b|typed" },
+    });
+    expect(await d.modalSubmit("kz:form:fails", new Map(), MEMBER)).toEqual({
+      reply: { content: "Not this form.", ephemeral: true },
+    });
+  });
+
+  it("GIVEN an unknown or crafted form id THEN a polite private reply", async () => {
+    const d = new Dispatcher([...commands, form], { store, log, commands: [] });
+    for (const id of [
+      "kz:form:missing",
+      "kz:form:constructor",
+      "kz:form:__proto__",
+      "x:form:sent",
+      "",
+      "kz:nope:x",
+    ]) {
+      expect(await d.modalSubmit(id, new Map(), MEMBER)).toEqual({
+        reply: { content: "That form no longer works; try again.", ephemeral: true },
+      });
+    }
+  });
+});
+
 describe("Dispatcher.chat", () => {
   it("GIVEN a question THEN an answer; GIVEN an unknown one in a quiet channel THEN silence", async () => {
     const d = make();

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { appendFile, cp, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Status } from "discord.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_KNOWLEDGE_DIR } from "../../src/config.ts";
@@ -495,6 +495,10 @@ async function startProcess(): Promise<Child> {
       DISCORD_API_BASE: fake.restBase,
       KNOWLEDGE_DIR: dir,
       COOLDOWN_ANSWERS: "0",
+      // Never the repository's data/; and no writer thread starting beside a 15 s start-up window.
+      DATA_DIR: join(dir, "..", `${basename(dir)}-data`),
+      DATABASE_URL: "",
+      RECORD_QUESTIONS: "off",
     }),
     stdio: ["ignore", "pipe", "pipe"],
   });

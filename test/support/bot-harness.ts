@@ -15,6 +15,7 @@ import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "../../src/config.ts";
 import type { Command, CommandData } from "../../src/interactions/command.ts";
 import { Cooldown } from "../../src/interactions/cooldown.ts";
+import { FeedbackRecorder, type RecorderOptions } from "../../src/feedback/recorder.ts";
 import { Dispatcher } from "../../src/interactions/dispatcher.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
@@ -58,6 +59,8 @@ export interface HarnessOptions {
   readonly clientOptions?: Partial<ClientOptions>;
   /** Register the commands with the fake first, so options carry their registered types (default true). */
   readonly deploy?: boolean;
+  /** Feedback writer settings (a short retry window); the database comes from DATA_DIR / DATABASE_URL. */
+  readonly feedback?: Partial<Pick<RecorderOptions, "writer" | "requestTimeoutMs" | "restartMs">>;
 }
 
 export interface BotHarness {
@@ -70,6 +73,8 @@ export interface BotHarness {
   readonly logs: LogCapture;
   /** The temporary knowledge folder the bot reads (a copy of the repository's). */
   readonly knowledgeDir: string;
+  /** Votes and the question log, in a SQLite file in a temporary DATA_DIR unless the env says otherwise. */
+  readonly feedback: FeedbackRecorder;
   /** Shuts the bot down (if not yet), stops the fake, deletes the temp folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -78,16 +83,20 @@ export interface BotHarness {
 export async function startBotHarness(options: HarnessOptions = {}): Promise<BotHarness> {
   const fake = await startFakeDiscord(options.fake);
   const knowledgeDir = await mkdtemp(join(tmpdir(), "kizuna-knowledge-"));
+  const dataDir = await mkdtemp(join(tmpdir(), "kizuna-data-"));
   let bot: Bot | undefined;
   let store: KnowledgeStore | undefined;
+  let feedback: FeedbackRecorder | undefined;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
     store?.close();
     await bot?.shutdown().catch(() => undefined);
+    await feedback?.close();
     await fake.stop();
     await rm(knowledgeDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   };
   try {
     await cp(DEFAULT_KNOWLEDGE_DIR, knowledgeDir, { recursive: true });
@@ -97,6 +106,10 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       DISCORD_API_BASE: fake.restBase,
       DISCORD_GUILD_ID: fake.guildId,
       KNOWLEDGE_DIR: knowledgeDir,
+      DATA_DIR: dataDir,
+      // Recording starts a writer thread (seconds of CPU on a busy machine, beside tests with
+      // deadlines): the tests about feedback turn it on.
+      RECORD_QUESTIONS: "off",
       // Most tests ask many questions as one user; the cooldown test turns it on.
       COOLDOWN_ANSWERS: "0",
       LOG_FORMAT: "json",
@@ -111,6 +124,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       destination: logs,
     });
     store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: "knowledge" });
+    feedback = FeedbackRecorder.fromConfig(config, log, options.feedback);
     const commands = [...registry, ...(options.extraCommands ?? [])];
     const dispatcher = new Dispatcher(
       commands,
@@ -118,6 +132,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         store,
         log,
         commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
+        feedback,
       },
       { cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs), chat },
     );
@@ -135,7 +150,7 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
       settleMs: options.settleMs ?? 25,
     });
     await withTimeout(bot.ready, 5_000, "the bot to be ready");
-    return { fake, bot, config, store, dispatcher, log, logs, knowledgeDir, stop };
+    return { fake, bot, config, store, dispatcher, log, logs, knowledgeDir, feedback, stop };
   } catch (error) {
     await stop();
     throw error;

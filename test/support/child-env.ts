@@ -3,7 +3,10 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   // A developer's shell or .env-loaded keys must not leak into the process under test.
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD)/.test(k),
+      ([k]) =>
+        !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD|DATA_DIR|DATABASE_URL|RECORD_|QUESTION_|FEEDBACK_)/.test(
+          k,
+        ),
     ),
   );
   return { ...clean, ...env };

@@ -3,11 +3,14 @@ import {
   ButtonBuilder,
   ButtonStyle,
   Client,
+  ComponentType,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  MessageFlags,
   PermissionFlagsBits,
   StringSelectMenuBuilder,
+  TextInputStyle,
   type ChatInputCommandInteraction,
   type ClientEvents,
   type Message,
@@ -285,6 +288,111 @@ describe("GIVEN the real discord.js client logged in to the fake Discord", () =>
     expect(() => fake.button({ customId: "facts:next", messageId: shown.id })).toThrow(
       /no component "facts:next"/,
     );
+  });
+
+  it("WHEN a button opens a modal and the user sends it THEN the submission carries the values and the message, and can be answered", async () => {
+    onCommand(client, "rate", (i) =>
+      i.reply({
+        content: "an answer",
+        components: [
+          new ActionRowBuilder<ButtonBuilder>().addComponents(
+            new ButtonBuilder().setCustomId("rate:down").setLabel("👎").setStyle(ButtonStyle.Secondary),
+          ),
+        ],
+      }),
+    );
+    const submitted: Array<{ customId: string; text: string; messageId: string | undefined }> = [];
+    client.on(Events.InteractionCreate, (i) => {
+      if (i.isButton())
+        void i.showModal({
+          custom_id: "rate:why",
+          title: "What is wrong?",
+          components: [
+            {
+              type: ComponentType.Label,
+              label: "What is wrong?",
+              component: {
+                type: ComponentType.TextInput,
+                custom_id: "comment",
+                style: TextInputStyle.Paragraph,
+                required: false,
+                max_length: 20,
+              },
+            },
+          ],
+        });
+      if (i.isModalSubmit()) {
+        submitted.push({
+          customId: i.customId,
+          text: i.fields.getTextInputValue("comment"),
+          messageId: i.message?.id,
+        });
+        void i.reply({ content: "thanks", flags: MessageFlags.Ephemeral });
+      }
+    });
+    const shown = await fake.slashCommand({ name: "rate" }).final();
+    const click = fake.button({ customId: "rate:down", messageId: shown.id });
+    expect(await click.modal()).toMatchObject({ custom_id: "rate:why", title: "What is wrong?" });
+    await expect(click.final()).rejects.toThrow(/callback 9, which shows no message/);
+
+    expect(() => fake.submitModal(click, { comment: "x".repeat(21) })).toThrow(/allows 20 characters/);
+    expect(() => fake.submitModal(click, { other: "x" })).toThrow(/has no input other/);
+    const sent = fake.submitModal(click, { comment: "wrong year" });
+    expect(await sent.final()).toMatchObject({ content: "thanks", flags: 64 });
+    expect(submitted).toEqual([{ customId: "rate:why", text: "wrong year", messageId: shown.id }]);
+    expect(() => fake.submitModal(sent, {})).toThrow(/answered with a modal/);
+  });
+
+  it("WHEN a modal breaks Discord's limits THEN the callback is refused with 50035", async () => {
+    const errors: unknown[] = [];
+    onCommand(client, "form", (i) =>
+      i
+        .showModal({
+          custom_id: "f",
+          title: "x".repeat(46),
+          components: [
+            {
+              type: ComponentType.Label,
+              label: "y".repeat(46),
+              component: {
+                type: ComponentType.TextInput,
+                custom_id: "t",
+                style: TextInputStyle.Short,
+                max_length: 4001,
+              },
+            },
+          ],
+        })
+        .catch((e: unknown) => errors.push(e)),
+    );
+    fake.slashCommand({ name: "form" });
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toBeInstanceOf(DiscordAPIError);
+    expect(String(errors[0])).toMatch(/title\[BASE_TYPE_BAD_LENGTH\]/);
+    expect(String(errors[0])).toMatch(/label\[BASE_TYPE_BAD_LENGTH\]/);
+    expect(String(errors[0])).toMatch(/max_length\[NUMBER_TYPE_MAX\]/);
+  });
+
+  it("WHEN a button answers with a deferred update and deletes the reply THEN the message it sits on is deleted", async () => {
+    onCommand(client, "gone", (i) =>
+      i.reply({
+        content: "soon gone",
+        components: [
+          new ActionRowBuilder<ButtonBuilder>().addComponents(
+            new ButtonBuilder().setCustomId("gone:del").setLabel("🗑").setStyle(ButtonStyle.Secondary),
+          ),
+        ],
+      }),
+    );
+    client.on(Events.InteractionCreate, (i) => {
+      if (i.isButton()) void i.deferUpdate().then(() => i.deleteReply());
+    });
+    const shown = await fake.slashCommand({ name: "gone" }).final();
+    const deleted = nextEvent(client, Events.MessageDelete, (m) => m.id === shown.id);
+    const click = fake.button({ customId: "gone:del", messageId: shown.id });
+    expect((await click.callback).type).toBe(6);
+    await deleted;
+    expect(fake.message(shown.id)).toBeUndefined();
   });
 
   it("WHEN a user mentions the bot THEN message.reply creates a reply that echoes back as the bot's MESSAGE_CREATE", async () => {

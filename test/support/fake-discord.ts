@@ -183,6 +183,8 @@ export interface InteractionHandle {
   final(timeoutMs?: number): Promise<FakeMessage>;
   /** The autocomplete choices of a type 8 callback. */
   choices(timeoutMs?: number): Promise<Array<{ name: string; value: string | number }>>;
+  /** The form of a type 9 (modal) callback. */
+  modal(timeoutMs?: number): Promise<JsonObject>;
   /** Follow-up number `index` (0-based) once it exists. */
   followUp(index?: number, timeoutMs?: number): Promise<FakeMessage>;
   /** Over HTTP: the POST and the endpoint's answer, once it came (or failed). Undefined over the gateway. */
@@ -448,6 +450,102 @@ function validateChoices(data: JsonObject): Reply | undefined {
       maxLength(errors, ["data", "choices", i, "value"], choice["value"], 100);
     });
   }
+  return errors.length > 0 ? formError(errors) : undefined;
+}
+
+/** Text inputs of a modal, wherever they sit (a Label's `component`, or a legacy action row). */
+function textInputs(components: unknown): JsonObject[] {
+  return objects(components).flatMap((c) =>
+    c["type"] === 4
+      ? [c]
+      : [...textInputs(c["components"]), ...textInputs(c["component"] === undefined ? [] : [c["component"]])],
+  );
+}
+
+/** Discord's checks on a modal (callback type 9): sizes of the title, labels and text inputs. */
+function validateModal(data: JsonObject): Reply | undefined {
+  const errors: FieldError[] = [];
+  const between = (path: FieldError["path"], value: unknown, min: number, max: number) => {
+    const n = charCount(value);
+    if (typeof value !== "string" || n < min || n > max)
+      errors.push({
+        path,
+        code: "BASE_TYPE_BAD_LENGTH",
+        message: `Must be between ${min} and ${max} in length.`,
+      });
+  };
+  between(["data", "custom_id"], data["custom_id"], 1, 100);
+  between(["data", "title"], data["title"], 1, 45);
+  const top = objects(data["components"]);
+  if (top.length < 1 || top.length > 5)
+    errors.push({
+      path: ["data", "components"],
+      code: "BASE_TYPE_BAD_LENGTH",
+      message: "Must be between 1 and 5 in length.",
+    });
+  top.forEach((c, i) => {
+    const at = ["data", "components", i];
+    if (c["type"] === 18) {
+      between([...at, "label"], c["label"], 1, 45);
+      if (c["description"] !== undefined) between([...at, "description"], c["description"], 0, 100);
+      if (!isObject(c["component"]))
+        errors.push({
+          path: [...at, "component"],
+          code: "BASE_TYPE_REQUIRED",
+          message: "This field is required",
+        });
+    } else if (c["type"] === 1) {
+      const inner = objects(c["components"]);
+      if (inner.length !== 1 || inner[0]?.["type"] !== 4)
+        errors.push({
+          path: [...at, "components"],
+          code: "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+          message: "An action row in a modal holds one text input.",
+        });
+      else between([...at, "components", 0, "label"], inner[0]["label"], 1, 45);
+    } else if (c["type"] !== 10) {
+      errors.push({
+        path: [...at, "type"],
+        code: "UNION_TYPE_CHOICES",
+        message: `Component type ${String(c["type"])} is not valid in a modal`,
+      });
+    }
+  });
+  const seen = new Set<string>();
+  textInputs(top).forEach((t, i) => {
+    const at = ["data", "text_inputs", i];
+    between([...at, "custom_id"], t["custom_id"], 1, 100);
+    if (t["style"] !== 1 && t["style"] !== 2)
+      errors.push({
+        path: [...at, "style"],
+        code: "BASE_TYPE_CHOICES",
+        message: "Value must be one of {1, 2}.",
+      });
+    const min = t["min_length"];
+    const max = t["max_length"];
+    if (min !== undefined && (typeof min !== "number" || min < 0 || min > 4000))
+      errors.push({
+        path: [...at, "min_length"],
+        code: "NUMBER_TYPE_MAX",
+        message: "Must be between 0 and 4000.",
+      });
+    if (max !== undefined && (typeof max !== "number" || max < 1 || max > 4000))
+      errors.push({
+        path: [...at, "max_length"],
+        code: "NUMBER_TYPE_MAX",
+        message: "Must be between 1 and 4000.",
+      });
+    maxLength(errors, [...at, "placeholder"], t["placeholder"], 100);
+    maxLength(errors, [...at, "value"], t["value"], 4000);
+    const id = String(t["custom_id"]);
+    if (seen.has(id))
+      errors.push({
+        path: [...at, "custom_id"],
+        code: "COMPONENT_CUSTOM_ID_DUPLICATED",
+        message: "Component custom id cannot be duplicated",
+      });
+    seen.add(id);
+  });
   return errors.length > 0 ? formError(errors) : undefined;
 }
 
@@ -1358,6 +1456,12 @@ export class FakeDiscord {
             value: c["value"] as string | number,
           }));
         }),
+      modal: (timeoutMs = DEFAULT_TIMEOUT_MS) =>
+        waitCallback(timeoutMs).then((cb) => {
+          if (cb.type !== 9)
+            throw new Error(`fake-discord: ${record.label} got callback ${cb.type}, not 9 (modal)`);
+          return cb.data ?? {};
+        }),
       followUp: (index = 0, timeoutMs = DEFAULT_TIMEOUT_MS) =>
         this.until(() => record.followUps[index], timeoutMs, `follow-up #${index} of ${record.label}`),
       ...(delivery ? { delivery } : {}),
@@ -1462,6 +1566,63 @@ export class FakeDiscord {
       this.componentInteraction(input, { custom_id: input.customId, component_type: 2 }),
       ...this.deliveryOf(input),
     );
+  }
+
+  /**
+   * The user fills in and sends the modal that `opened` got as its callback: text values by
+   * the inputs' custom ids. As Discord's client, it refuses values the form does not allow
+   * (a required one missing, one over max_length). The submission carries the message the
+   * form was opened from, and arrives in the shape of the form (Label or action row).
+   */
+  submitModal(
+    opened: InteractionHandle,
+    values: Record<string, string>,
+    input: InteractionInput = {},
+  ): InteractionHandle {
+    const record = this.interactions.get(opened.token);
+    const callback = record?.callbacks[0];
+    if (!record || callback?.type !== 9 || !callback.data)
+      throw new Error(
+        "fake-discord: submitModal needs an interaction that was answered with a modal (type 9)",
+      );
+    const form = callback.data;
+    const value = (input: JsonObject): JsonObject => {
+      const id = String(input["custom_id"]);
+      const text = Object.hasOwn(values, id) ? values[id]! : "";
+      const max = typeof input["max_length"] === "number" ? input["max_length"] : 4000;
+      if (input["required"] !== false && text === "")
+        throw new Error(`fake-discord: the form's "${id}" is required; Discord would not send it empty`);
+      if (charCount(text) > max)
+        throw new Error(
+          `fake-discord: the form's "${id}" allows ${max} characters; Discord would not send more`,
+        );
+      return { type: 4, id: Number(input["id"] ?? 0), custom_id: id, value: text };
+    };
+    const unknown = Object.keys(values).filter(
+      (k) => !textInputs(form["components"]).some((t) => t["custom_id"] === k),
+    );
+    if (unknown.length) throw new Error(`fake-discord: the form has no input ${unknown.join(", ")}`);
+    const components = objects(form["components"]).flatMap((c): JsonObject[] =>
+      c["type"] === 18 && isObject(c["component"])
+        ? [{ type: 18, id: Number(c["id"] ?? 0), component: value(c["component"]) }]
+        : c["type"] === 1
+          ? [{ type: 1, id: Number(c["id"] ?? 0), components: objects(c["components"]).map(value) }]
+          : [],
+    );
+    const opener = asObject(asObject(record.payload["member"])["user"] ?? record.payload["user"]);
+    const base = this.baseInteraction(InteractionType.ModalSubmit, {
+      userId: String(opener["id"] ?? this.testerId),
+      ...(record.payload["guild_id"] === undefined ? { guildId: null } : {}),
+      channelId: String(record.payload["channel_id"]),
+      ...input,
+    });
+    const from =
+      record.componentMessageId === undefined ? undefined : this.message(record.componentMessageId);
+    return this.interact({
+      ...base,
+      data: { custom_id: form["custom_id"], components },
+      ...(from ? { message: { ...from } } : {}),
+    });
   }
 
   /** A choice in select menu `customId` of a message. */
@@ -1896,9 +2057,11 @@ export class FakeDiscord {
     const invalid =
       type === 8
         ? validateChoices(data ?? {})
-        : type === 4 || type === 7
-          ? validateMessage(data ?? {}, type === 4, req.files.length)
-          : undefined;
+        : type === 9
+          ? validateModal(data ?? {})
+          : type === 4 || type === 7
+            ? validateMessage(data ?? {}, type === 4, req.files.length)
+            : undefined;
     if (invalid) return invalid;
     record.callbacks.push(data ? { type, data } : { type });
 

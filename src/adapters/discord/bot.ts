@@ -5,6 +5,7 @@
 import { performance } from "node:perf_hooks";
 import {
   Client,
+  ComponentType,
   DefaultRestOptions,
   DiscordAPIError,
   Events,
@@ -89,6 +90,8 @@ const INTERACTION_WINDOW_MS = 3_000;
 const CALLBACK_URL = /\/interactions\/\d+\/[^/]+\/callback(?:\?|$)/;
 /** 40060 Interaction has already been acknowledged. */
 const ALREADY_ACKNOWLEDGED = 40060;
+/** 10008 Unknown Message: already deleted. */
+const UNKNOWN_MESSAGE = 10008;
 
 /**
  * The REST transport with a shorter time limit for interaction callbacks. An attempt that
@@ -147,7 +150,7 @@ export function loggableError(error: unknown): unknown {
 function commandNameOf(interaction: Interaction): string | undefined {
   return interaction.isCommand() || interaction.isAutocomplete()
     ? interaction.commandName
-    : interaction.isMessageComponent()
+    : interaction.isMessageComponent() || interaction.isModalSubmit()
       ? interaction.customId.slice(0, 100)
       : undefined;
 }
@@ -308,20 +311,56 @@ export function startBot(options: BotOptions): Bot {
         }
         const result = await work;
         // After deferUpdate, editReply edits the message the component sits on; after deferReply,
-        // the private reply. A result of the other kind than declared goes where it still can.
+        // the private reply. A result of the other kind than declared goes where it still can
+        // (a slow handler opens no form and deletes nothing: an acknowledged interaction can't).
         if ("update" in result)
           await interaction.editReply(messageBody(result.update) as InteractionEditReplyOptions);
-        else if (defer === "reply")
+        else if ("reply" in result && defer === "reply")
           await interaction.editReply(messageBody(result.reply) as InteractionEditReplyOptions);
-        else await interaction.followUp(interactionPayload({ ...result.reply, ephemeral: true }));
+        else if ("reply" in result)
+          await interaction.followUp(interactionPayload({ ...result.reply, ephemeral: true }));
         return;
       }
       const result = await dispatcher.component(interaction.customId, values, actor);
+      if ("delete" in result) {
+        // Acknowledged without a change, then the message the button sits on is deleted through
+        // the interaction's own webhook: no channel permission is needed for that.
+        const deferred = await acknowledge(() => interaction.deferUpdate());
+        if (deferred === "already") interaction.deferred = true;
+        delivered(deferred);
+        await interaction.deleteReply().catch((error: unknown) => {
+          if (!(error instanceof DiscordAPIError && error.code === UNKNOWN_MESSAGE)) throw error;
+        });
+        return;
+      }
       delivered(
         await acknowledge(() =>
           "update" in result
             ? interaction.update(messageBody(result.update) as InteractionUpdateOptions)
-            : interaction.reply(interactionPayload({ ...result.reply, ephemeral: true })),
+            : "modal" in result
+              ? interaction.showModal(result.modal)
+              : interaction.reply(interactionPayload({ ...result.reply, ephemeral: true })),
+        ),
+      );
+      return;
+    }
+    if (interaction.isModalSubmit()) {
+      // Text fields only, by their custom ids; whatever else a form might carry is not ours.
+      const fields = new Map<string, string>();
+      for (const [id, field] of interaction.fields.fields)
+        if (field.type === ComponentType.TextInput && typeof field.value === "string")
+          fields.set(id, field.value);
+      const result = await dispatcher.modalSubmit(interaction.customId, fields, actor);
+      delivered(
+        await acknowledge(() =>
+          "update" in result && interaction.isFromMessage()
+            ? interaction.update(messageBody(result.update) as InteractionUpdateOptions)
+            : interaction.reply(
+                interactionPayload({
+                  ...("update" in result ? result.update : result.reply),
+                  ephemeral: true,
+                }),
+              ),
         ),
       );
     }

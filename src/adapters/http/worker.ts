@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { REST, type RawFile } from "@discordjs/rest";
 import {
+  ComponentType,
   InteractionResponseType,
   InteractionType,
   PermissionFlagsBits,
@@ -196,17 +197,48 @@ export async function startHttpWorker(options: HttpWorkerOptions): Promise<HttpW
           const result = await work;
           const responder = interactionResponder(interaction, res, rest);
           if ("update" in result) await responder.edit(result.update);
-          else if (defer === "reply") await responder.edit(result.reply);
-          else await responder.followUp({ ...result.reply, ephemeral: true });
+          else if ("reply" in result && defer === "reply") await responder.edit(result.reply);
+          else if ("reply" in result) await responder.followUp({ ...result.reply, ephemeral: true });
           return;
         }
         const result = await dispatcher.component(interaction.data.custom_id, values, actor);
+        if ("delete" in result) {
+          // Acknowledged without a change, then the message is deleted through the interaction's
+          // own webhook: no channel permission is needed for that.
+          await respond({ type: InteractionResponseType.DeferredMessageUpdate });
+          await rest
+            .delete(Routes.webhookMessage(interaction.application_id, interaction.token, "@original"), {
+              auth: false,
+            })
+            .catch((error: unknown) => log.warn({ err: loggableError(error) }, "deleting the answer failed"));
+          return;
+        }
         return respond(
           "update" in result
             ? { type: InteractionResponseType.UpdateMessage, data: apiMessageBody(result.update) }
+            : "modal" in result
+              ? { type: InteractionResponseType.Modal, data: result.modal }
+              : {
+                  type: InteractionResponseType.ChannelMessageWithSource,
+                  data: apiMessage({ ...result.reply, ephemeral: true }),
+                },
+        );
+      }
+      case InteractionType.ModalSubmit: {
+        // Text fields only, by their custom ids; whatever else a form might carry is not ours.
+        const fields = new Map<string, string>();
+        // A form's inputs come in action rows, or one per label (Discord's newer form layout).
+        for (const row of (interaction.data.components ?? []) as unknown as FormRow[])
+          for (const field of row.components ?? (row.component ? [row.component] : []))
+            if (field.type === ComponentType.TextInput && typeof field.value === "string")
+              fields.set(field.custom_id, field.value);
+        const result = await dispatcher.modalSubmit(interaction.data.custom_id, fields, actor);
+        return respond(
+          "update" in result && interaction.message
+            ? { type: InteractionResponseType.UpdateMessage, data: apiMessageBody(result.update) }
             : {
                 type: InteractionResponseType.ChannelMessageWithSource,
-                data: apiMessage({ ...result.reply, ephemeral: true }),
+                data: apiMessage({ ...("update" in result ? result.update : result.reply), ephemeral: true }),
               },
         );
       }
@@ -285,6 +317,12 @@ function interactionResponder(interaction: APIInteraction, res: ServerResponse, 
       });
     },
   };
+}
+
+/** One row of a submitted form, as Discord sends it. */
+interface FormRow {
+  readonly components?: ReadonlyArray<{ type: number; custom_id: string; value?: unknown }>;
+  readonly component?: { type: number; custom_id: string; value?: unknown };
 }
 
 /** A reply's files as @discordjs/rest uploads them (multipart). */

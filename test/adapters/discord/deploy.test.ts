@@ -71,7 +71,7 @@ describe("deployCommands", () => {
     expect(second.registered.map((c) => c.id)).toEqual(first.registered.map((c) => c.id));
   });
 
-  it("THEN the bodies carry names, options, Japanese localizations and /reload's Manage Server default", () => {
+  it("THEN the bodies carry names, options, Japanese localizations and /reload's and /gaps's Manage Server default", () => {
     const bodies = commandBodies();
     expect(bodies.map((b) => b.name)).toEqual([
       "ask",
@@ -81,6 +81,7 @@ describe("deployCommands", () => {
       "sources",
       "help",
       "reload",
+      "gaps",
     ]);
     for (const body of bodies) {
       expect(body.name_localizations?.ja, `/${body.name} name ja`).toBeTruthy();
@@ -97,6 +98,10 @@ describe("deployCommands", () => {
     expect(reload?.default_member_permissions).toBe("32");
     expect(reload?.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
     expect(reload?.contexts).toEqual([0]); // guild only
+    const gaps = bodies.find((b) => b.name === "gaps");
+    expect(gaps?.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    expect(gaps?.contexts).toEqual([0]);
+    expect(gaps?.options?.map((o) => [o.name, o.type, o.required ?? false])).toEqual([["days", 4, false]]);
   });
 
   it("WHEN there is no token THEN it refuses with the key named, before any request", async () => {

@@ -115,6 +115,59 @@ describe("HTTP worker — Discord's checks", () => {
   });
 });
 
+describe("HTTP worker — forms and deletions", () => {
+  const form = defineCommand({
+    data: { name: "form", description: "opens a form" },
+    execute: () => ({
+      content: "press",
+      components: [
+        { type: 1, components: [{ type: 2, style: 2, label: "Open", custom_id: "kz:form:open" }] },
+      ],
+    }),
+    components: {
+      open: () => ({
+        modal: {
+          custom_id: "kz:form:sent:x",
+          title: "Tell us",
+          components: [{ type: 1, components: [{ type: 4, custom_id: "text", label: "Text", style: 2 }] }],
+        },
+      }),
+    },
+    modals: { sent: ({ args, fields }) => ({ reply: { content: `${args[0]}:${fields.get("text")}` } }) },
+  });
+
+  it("GIVEN a button that opens a form THEN callback 9 with the form; its submission reaches the command", async () => {
+    const h = await start({ extraCommands: [form] });
+    const message = await h.fake.slashCommand({ name: "form" }).final();
+    const open = h.fake.button({ customId: "kz:form:open", messageId: message.id });
+    const opened = await open.callback;
+    expect(opened.type).toBe(9);
+    const sent = h.fake.submitModal(open, { text: "hello" });
+    const answer = await sent.callback;
+    expect(answer.type).toBe(4);
+    expect(answer.data?.["content"]).toBe("x:hello");
+    expect(Number(answer.data?.["flags"]) & EPHEMERAL).toBe(EPHEMERAL);
+  });
+
+  it("GIVEN the asker's 🗑 under an answer THEN the answer is deleted; anyone else's press is refused", async () => {
+    const h = await start();
+    const answer = await h.fake.slashCommand({ name: "ask", options: { question: ESTABLISHED } }).final();
+    const del = answer.components
+      .flatMap((r) => (r as { components: Array<{ custom_id?: string }> }).components)
+      .map((c) => c.custom_id ?? "")
+      .find((id) => id.startsWith("kz:ask:del:"));
+    expect(del).toBeDefined();
+    const stranger = h.fake.button({ customId: del!, messageId: answer.id, userId: "300000000000000042" });
+    expect(Number((await stranger.callback).data?.["flags"]) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(h.fake.message(answer.id)).toBeDefined();
+    const press = h.fake.button({ customId: del!, messageId: answer.id });
+    expect((await press.callback).type).toBe(6);
+    for (let waited = 0; waited < 5_000 && h.fake.message(answer.id); waited += 25)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(h.fake.message(answer.id)).toBeUndefined();
+  });
+});
+
 describe("HTTP worker — the same commands as the gateway bot", () => {
   it("GIVEN /ask THEN the HTTP response is the answer, with its date and source, pinging nobody", async () => {
     const h = await start();
