@@ -19,8 +19,6 @@ export interface Direction {
   readonly moving?: boolean;
 }
 
-export const NO_DIRECTION: Direction = { agents: new Set(), targets: new Set() };
-
 // A country right after one of these (a few filler words between) is where something goes.
 const MOVING_CUES = new Set([
   "to",

@@ -333,10 +333,6 @@ export class WordNet {
   lexFile(synset: number): number {
     return this.t.lexFile[synset] ?? 0;
   }
-
-  synsetPos(synset: number): Pos {
-    return POS[this.t.synsetPos[synset]!]!;
-  }
 }
 
 let shared: WordNet | undefined;
