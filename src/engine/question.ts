@@ -153,6 +153,12 @@ function focus(text: string): string {
 }
 
 /** Parses one question (any string) into its parts of meaning. Never throws. */
+/**
+ * "Japanese people", "Afghan citizens": the nouns after a nationality that say only "someone
+ * of that country" — the country is the content, the noun is wording.
+ */
+const PEOPLE_NOUNS = "(?:people|peoples|persons?|citizens?|nationals?|individuals?|natives?)";
+
 export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQuestion {
   const text = focus(cleanQuestion(raw));
   const folded = fold(text);
@@ -198,7 +204,10 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     // names in unspaced scripts (日本) have no word boundaries to respect.
     residual = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u.test(c.phrase)
       ? residual.split(c.phrase).join(" ")
-      : residual.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, "gu"), " ");
+      : residual.replace(
+          new RegExp(`(?<![\\p{L}])${escaped}(?:\\s+${PEOPLE_NOUNS})?(?![\\p{L}])`, "gu"),
+          " ",
+        );
   }
   const glossed = locale === "ja" ? englishWordsIn(residual) : [];
   const roleWords = locale === "ja" ? glossed.flatMap((g) => g.split(" ")) : words(residual);

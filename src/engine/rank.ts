@@ -29,6 +29,8 @@ export interface Scored {
   readonly score: number;
   /** Set when the fact lacks something the question requires. */
   readonly blocked?: Block | undefined;
+  /** The question's content terms the fact holds, one bit per term (the first 31). */
+  readonly held: number;
 }
 
 /** A period the question gives counts as one more term, as telling as a fairly rare word. */
@@ -40,6 +42,8 @@ const ROLE_WEIGHT = 2.5;
  * about the fact: it covers the question in part. Names and events must be the fact's own.
  */
 const OWN_FIELD = 1;
+/** A capital named by a fact only through its country (the action goes there) holds it in part. */
+const PLACE_BY_COUNTRY = 0.7;
 
 /** Scores every fact of `candidates` that matches anything; best first. */
 export function rank(
@@ -99,11 +103,17 @@ export function rank(
     let covered = 0;
     let ranked = 0;
     let blocked: Block | undefined;
+    let held = 0;
     terms.forEach((t, i) => {
+      if (t.place !== undefined && best[i] === 0 && f.meaning.direction.targets.has(t.place)) {
+        best[i] = PLACE_BY_COUNTRY;
+        fieldWeight[i] = OWN_FIELD;
+      }
       const m = best[i]!;
       if (t.required && !t.rankOnly && (m === 0 || fieldWeight[i]! < OWN_FIELD))
         blocked ??= { kind: "term", term: t };
       if (m === 0) return;
+      if (!t.rankOnly && i < 31) held |= 1 << i;
       if (!t.rankOnly) covered += t.weight * m;
       ranked += t.weight * m * (1 + 0.15 * Math.min(fieldWeight[i]! - 1, 2));
     });
@@ -122,7 +132,7 @@ export function rank(
         ? 0.05
         : 0;
     const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + spec.bonus(f) + direction;
-    out.push({ f, coverage, score, blocked });
+    out.push({ f, coverage, score, blocked, held });
   }
   return out.sort((a, b) => b.score - a.score || a.f.ordinal - b.f.ordinal);
 }

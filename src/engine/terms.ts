@@ -72,6 +72,11 @@ export interface QueryTerm {
   readonly kind: TermKind;
   /** The answering fact must hold it (names, the event asked about, unknown content). */
   readonly required: boolean;
+  /**
+   * A capital city's country ("Tokyo" → JP): a fact whose action goes to that country holds
+   * the place too ("Karzai went to Tokyo" is his state visit to Japan).
+   */
+  readonly place?: string;
 }
 
 const QUALITY = { exact: 1, lemma: 0.95, synonym: 0.8, prefix: 0.8, oneTypo: 0.75, twoTypos: 0.55 } as const;
@@ -185,9 +190,12 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       (/(?:ed|ing|[^s]s)$/.test(word) || irregularBase(word) !== undefined);
     let verb = false;
     // "-s" forms are mostly plural nouns ("troops"); inside a noun phrase a participle describes
-    // the noun that follows ("the first *recorded* contact").
+    // the noun that follows ("the first *recorded* contact"), and so does one right after the
+    // verb, before its object ("return *stolen* antiquities").
     const next = ws[i + 1];
-    const describes = inPhrase && next !== undefined && partsOfSpeech(next).has("n") && !isStopWord(next);
+    const nounNext = next !== undefined && partsOfSpeech(next).has("n") && !isStopWord(next);
+    const afterVerb = out.at(-1)?.verb === true && /(?:ed|en)$/.test(word);
+    const describes = (inPhrase || afterVerb) && nounNext;
     if (pos.has("v") && !led && !describes && (inflected || ws[i - 1] === "to"))
       verb = /s$/.test(word) ? !pos.has("n") : true;
     else if (afterAuxiliary && !verbFound && pos.has("v") && !led && !isStopWord(word)) {
@@ -197,9 +205,16 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
         verb = next === undefined || DETERMINERS.has(next);
       else {
         // "did the earliest contacts happen": a noun-or-verb followed by a verb is the subject's noun.
+        // A participle followed by a noun describes that noun ("did Japan return *looted* art").
+        const describesNext =
+          /(?:ed|en)$/.test(next ?? "") &&
+          ws[i + 2] !== undefined &&
+          partsOfSpeech(ws[i + 2]!).has("n") &&
+          !isStopWord(ws[i + 2]!);
         const nextIsVerb =
           next !== undefined &&
-          (phraseAt(ws, i + 1)?.pos === "v" || (partsOfSpeech(next).has("v") && !isStopWord(next)));
+          (phraseAt(ws, i + 1)?.pos === "v" ||
+            (partsOfSpeech(next).has("v") && !isStopWord(next) && !describesNext));
         verb = !(pos.has("n") && nextIsVerb);
       }
       if (verb) inPhrase = false;
@@ -333,6 +348,7 @@ export function contentTerms(
     if (kind === undefined) continue;
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most.
     const weight = Math.log(1 + n / (representativeFrequency(index, term, expansions) + 0.5));
+    const capitalOf = token.phrase || token.role ? undefined : gazetteer().capitalOf(word);
     out.push({
       word,
       term,
@@ -340,6 +356,7 @@ export function contentTerms(
       weight,
       rankOnly: rankOnlyWords.has(word),
       kind,
+      ...(capitalOf ? { place: capitalOf.code } : {}),
       required:
         kind === "name" ||
         kind === "event" ||
