@@ -179,6 +179,9 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
       const all =
         pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope));
       if (q.order && !period) return byOrder(index, base, all, q.order, relation);
+      // "How many facts do you hold about Japan and Afghanistan?", "How many events in the 1970s?"
+      if (q.intent === "how-many" && all.length > 0)
+        return counted(index, base, all, period, relation, opts.listLimit, 1);
       return list(index, base, all, period, relation, opts.listLimit);
     }
     return miss(base, "unknown", [], period);

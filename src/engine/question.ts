@@ -41,6 +41,11 @@ export interface ParsedQuestion {
   readonly plural: boolean;
   /** "How many times / visits / leaders": a count of facts, not a number one fact holds. */
   readonly countsFacts: boolean;
+  /**
+   * The country that is the subject of the question's verb ("did *Japan* invade …", "has the
+   * *Japanese* government given …"), when one stands right after the auxiliary.
+   */
+  readonly subject?: string | undefined;
   /** Words written with a capital inside the question (folded): names, even unknown ones. */
   readonly capitalized: ReadonlySet<string>;
   /** For a Japanese question: English words of its glossary entries, in order. */
@@ -255,7 +260,21 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     plural,
     capitalized: capitalizedWords(text),
     glossed,
+    subject: locale === "en" ? subjectOf(folded) : undefined,
   };
+}
+
+const SUBJECT_AUX = new Set(["did", "does", "do", "has", "have", "had", "will", "would", "could", "can"]);
+
+/** The country right after a question's auxiliary ("When did the Soviets invade …" → XSU). */
+function subjectOf(folded: string): string | undefined {
+  const ws = words(folded);
+  for (const m of gazetteer().placed(ws)) {
+    let k = m.start - 1;
+    if (ws[k] === "the") k--;
+    if (SUBJECT_AUX.has(ws[k] ?? "")) return m.code;
+  }
+  return undefined;
 }
 
 /**

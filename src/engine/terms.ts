@@ -80,6 +80,8 @@ export interface QueryTerm {
 }
 
 const QUALITY = { exact: 1, lemma: 0.95, synonym: 0.8, prefix: 0.8, oneTypo: 0.75, twoTypos: 0.55 } as const;
+/** The least a name's stand-in may be worth (and two typos): its forms, close derivations, not broader words. */
+const NAME_QUALITY = 0.75;
 /** A dictionary relative's thesaurus synonym stands for the word a little less than the relative. */
 const THESAURUS_STEP = 0.8;
 const MAX_PREFIX = 15;
@@ -344,8 +346,16 @@ export function contentTerms(
         expansions = withClass(index, expansions, MOTION_WORDS);
       else if (isSpeechVerb(verbWord)) expansions = withClass(index, expansions, SPEECH_WORDS);
     }
-    const kind = kindOf(index, q, word, token, expansions);
+    let kind = kindOf(index, q, word, token, expansions);
     if (kind === undefined) continue;
+    // A name is held only as itself, its forms or a misspelling: "Christianity" is not held by
+    // a fact about a religion, nor "Khan" by one about a king.
+    if (kind === "name" && !token.role) {
+      expansions = new Map(
+        [...expansions].filter(([, quality]) => quality >= NAME_QUALITY || quality === QUALITY.twoTypos),
+      );
+      if (expansions.size === 0) kind = "unknown";
+    }
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most.
     const weight = Math.log(1 + n / (representativeFrequency(index, term, expansions) + 0.5));
     const capitalOf = token.phrase || token.role ? undefined : gazetteer().capitalOf(word);
@@ -399,6 +409,16 @@ function kindOf(
   // A word the question capitalizes ("Shinto") is a name the fact must hold, if the knowledge has it.
   if (q.capitalized.has(word) && expansions.size > 0 && !token.phrase) return "name";
   if (expansions.size === 0) {
+    // "became official partners": a verb that only links or says something happened is
+    // wording, whether or not it is the question's verb.
+    const verbLemmas = baseForms(word)
+      .filter((b) => b.pos === "v")
+      .map((b) => b.lemma);
+    if (
+      verbLemmas.length > 0 &&
+      verbLemmas.some((l) => LIGHT_VERBS.has(l) || (l === "become" && !token.verb))
+    )
+      return undefined;
     // Numbers, and words too short to correct a typo in ("sha"), count without being required.
     if (
       /^\d+$/.test(word) ||

@@ -8,8 +8,8 @@ import { directionOf, withinRelation, type Direction } from "../language/directi
 import { findRoles, isTitleWord, type Role } from "../language/roles.ts";
 import type { Fact, Relation } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
-import { fold, isStopWord, words } from "../text/normalize.ts";
-import { isOrdinaryWord } from "../language/lexicon.ts";
+import { fold, isStopWord, stem, words } from "../text/normalize.ts";
+import { isEventNoun, isOrdinaryWord } from "../language/lexicon.ts";
 import { englishFor } from "../language/japanese.ts";
 
 export interface HeldRole {
@@ -23,6 +23,34 @@ export interface FactMeaning {
   readonly roles: readonly HeldRole[];
   /** Proper names the fact uses (folded words): its people, places, and capitalized words. */
   readonly names: readonly string[];
+  /**
+   * Events the fact names as some country's ("the *Soviet* invasion", "*Japan's* win"): the
+   * noun's index term and that country. Such an event is that country's, whoever else acts
+   * in the fact: "When did Japan invade Afghanistan?" is not answered by "after the Soviet
+   * invasion of Afghanistan, Japan closed its embassy".
+   */
+  readonly eventActors: ReadonlyArray<readonly [string, string]>;
+}
+
+const NO_ACTORS: ReadonlyArray<readonly [string, string]> = [];
+
+/** Nouns of events that the statement gives to a country by its demonym or possessive. */
+function eventActors(statement: string): ReadonlyArray<readonly [string, string]> {
+  const tokens = [...fold(statement).matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*(['’]s)?/gu)];
+  const ws = tokens.map((m) => (m[1] ? m[0].slice(0, -m[1].length) : m[0]));
+  let out: Array<readonly [string, string]> | undefined;
+  const roleAt = new Set(findRoles(ws).map((r) => r.start));
+  for (const m of gazetteer().placed(ws)) {
+    const at = m.start + m.length;
+    const noun = ws[at];
+    const possessive = Boolean(tokens[at - 1]?.[1]);
+    // "the Soviet invasion": a name used as an adjective after an article, like a demonym.
+    const attributive = m.demonym || possessive || /^(?:the|a|an)$/.test(ws[m.start - 1] ?? "");
+    if (noun === undefined || m.capital || !attributive || roleAt.has(at)) continue;
+    if (isStopWord(noun) || isTitleWord(noun) || !isEventNoun(noun)) continue;
+    (out ??= []).push([stem(noun), m.code]);
+  }
+  return out ?? NO_ACTORS;
 }
 
 /**
@@ -121,5 +149,10 @@ export function factMeaning(fact: Fact, relation: Relation): FactMeaning {
     directionOf(fact.statement),
     relation.parties.map((p) => p.code),
   );
-  return { direction, roles: heldRoles(fact.statement, fact.people), names: properNames(fact) };
+  return {
+    direction,
+    roles: heldRoles(fact.statement, fact.people),
+    names: properNames(fact),
+    eventActors: eventActors(fact.statement),
+  };
 }
