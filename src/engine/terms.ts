@@ -169,7 +169,15 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
     const phrase = /^\p{Script=Latin}/u.test(word) ? phraseAt(ws, i) : undefined;
     if (phrase) {
       const verb = phrase.pos === "v";
-      out.push({ word: phrase.lemma, phrase: { lemma: phrase.lemma, pos: phrase.pos }, verb });
+      // "a *free trade* agreement": a noun phrase naming the kind of the noun after it must hold too.
+      const after = ws[i + phrase.length];
+      const compound =
+        phrase.pos === "n" &&
+        after !== undefined &&
+        !isStopWord(after) &&
+        partsOfSpeech(after).has("n") &&
+        !partsOfSpeech(after).has("v");
+      out.push({ word: phrase.lemma, phrase: { lemma: phrase.lemma, pos: phrase.pos }, verb, compound });
       if (verb) verbFound = true;
       i += phrase.length;
       continue;
@@ -496,7 +504,8 @@ export function expansionsOf(index: KnowledgeIndex, term: string, word: string):
 
 // The plain words of a class of verbs that facts are written with.
 const MOTION_WORDS = ["visit", "travel", "come", "trip"];
-const SPEECH_WORDS = ["say", "state", "declare", "speak", "talk", "urge", "express", "announce", "remark"];
+// Not "state": facts use it as a noun ("a state visit", "State Minister").
+const SPEECH_WORDS = ["say", "declare", "speak", "talk", "urge", "express", "announce", "remark"];
 const CLASS_QUALITY = 0.7;
 
 /** Expansions plus the knowledge's plain words of the same class of verb ("visit" for "swing by"). */

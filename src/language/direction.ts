@@ -8,7 +8,7 @@
  * Shallow on purpose: the cues are a handful of English and Japanese patterns that hold for
  * the short, self-contained statements knowledge files are written in and for questions.
  */
-import { fold, irregularBase } from "../text/normalize.ts";
+import { fold, irregularBase, isStopWord } from "../text/normalize.ts";
 import { gazetteer, type PlacedMention } from "../text/countries.ts";
 import { findRoles } from "./roles.ts";
 
@@ -79,6 +79,8 @@ const AUXILIARIES = new Set([
   "could",
   "should",
 ]);
+// "-ed" words that describe rather than act ("the United Kingdom deliberately delayed" acts; "war-torn", "united" do not).
+const ADJECTIVE_ED = new Set(["united", "related", "allied", "concerned", "interested", "so-called"]);
 const PASSIVE_AUX = new Set(["was", "were", "is", "are", "been", "being"]);
 const TARGET_NOUNS = /^(?:donors?|aid|assistance|partners?|ally|allies|largest|biggest|second)/;
 // "drop by Japan", "stop by Kabul": "by" is a target cue only after these.
@@ -195,6 +197,21 @@ export function directionOf(text: string): Direction {
     if (previousAgent && cue === "and" && previousAgent.start + previousAgent.length === m.start - 1) {
       agents.add(m.code);
       previousAgent = m;
+      continue;
+    }
+    // The object of a verb ("invaded Japan", "did Japan invade Mongolia", "gave Mongolia aid"):
+    // where the act went, though nothing moved. A verb is a past form, or the word right after
+    // the subject.
+    const usable = cue !== undefined && k === 1 && !isStopWord(cue) && !AUXILIARIES.has(cue);
+    const pastForm =
+      usable && ((/[a-z]ed$/.test(cue) && !ADJECTIVE_ED.has(cue)) || irregularBase(cue) !== undefined);
+    const afterSubject =
+      usable &&
+      subjectTaken &&
+      previousAgent !== undefined &&
+      previousAgent.start + previousAgent.length === m.start - 1;
+    if (sentence && (pastForm || afterSubject)) {
+      placed.add(m.code);
       continue;
     }
     // The subject: a country opening a clause, or right after an auxiliary ("did Japan give").

@@ -217,8 +217,8 @@ const VERB_MOTION = 38;
 /** WordNet's class of verbs of speaking ("say", "talk about", "urge", "declare"). */
 const VERB_COMMUNICATION = 32;
 
-/** True when one of the verb's two most frequent senses is in the given class. */
-function verbOfClass(word: string, lexFile: number): boolean {
+/** True when one of the verb's `senses` most frequent senses is in the given class. */
+function verbOfClass(word: string, lexFile: number, count = 2): boolean {
   const wn = wordnet();
   const forms = word.includes(" ") ? [{ lemma: word, pos: "v" as const }] : baseForms(word);
   for (const b of forms) {
@@ -226,7 +226,8 @@ function verbOfClass(word: string, lexFile: number): boolean {
     const id = wn.id(b.lemma);
     if (id === undefined) continue;
     const senses = wn.senses(id, "v");
-    for (let i = 0; i < Math.min(2, senses.length); i++) if (wn.lexFile(senses[i]!) === lexFile) return true;
+    for (let i = 0; i < Math.min(count, senses.length); i++)
+      if (wn.lexFile(senses[i]!) === lexFile) return true;
   }
   return false;
 }
@@ -258,5 +259,6 @@ export function isMotionVerb(word: string): boolean {
 
 /** True for a verb of speaking ("talk about", "say", "state"). */
 export function isSpeechVerb(word: string): boolean {
-  return verbOfClass(word, VERB_COMMUNICATION);
+  // The most frequent sense only: "attack" criticizes in its second sense, but asks about an attack.
+  return verbOfClass(word, VERB_COMMUNICATION, 1);
 }
