@@ -208,7 +208,8 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     // Words in spaced scripts are removed whole ("japan" must not eat "japanese");
     // names in unspaced scripts (日本) have no word boundaries to respect.
     residual = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u.test(c.phrase)
-      ? residual.split(c.phrase).join(" ")
+      ? // 日本人 ("a Japanese"): the country; 人 says only "someone of it".
+        residual.split(`${c.phrase}人`).join(" ").split(c.phrase).join(" ")
       : residual.replace(
           new RegExp(`(?<![\\p{L}])${escaped}(?:\\s+${PEOPLE_NOUNS})?(?![\\p{L}])`, "gu"),
           " ",

@@ -49,7 +49,8 @@ const FRAME_WORDS = new Set(
     "relationship history recent recently latest earliest first last newest oldest most least news event events " +
     "now today currently nowadays present presently still " +
     "いつ 何年 何月 何日 誰 だれ どこ なぜ どうして どの どんな 何 いくつ 何人 何回 ですか でしょうか 国 両国 二国 " +
-    "出来事 こと 事 年 年代 月 日 教え 知り 知っ ありました あった 起き 起こっ 最新 最近 最初 最後 初めて"
+    "出来事 こと 事 年 年代 月 日 教え 知り 知っ ありました あった 起き 起こっ 最新 最近 最初 最後 初めて " +
+    "一番 最も 新しい 古い 直近 関係"
   ).split(" "),
 );
 
