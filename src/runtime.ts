@@ -4,7 +4,7 @@
  * differ only in how interactions reach it; with REDIS_URL, the cooldown and /reload are the
  * deployment's (src/cluster) instead of this process's.
  */
-import { chat, commands as registry } from "../commands/index.ts";
+import { chat, commands as registry } from "./commands/index.ts";
 import type { Config } from "./config.ts";
 import type { Command, CommandData, Services } from "./interactions/command.ts";
 import { Cooldown, type CooldownPolicy } from "./interactions/cooldown.ts";
