@@ -21,6 +21,7 @@ import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExitCode } from "./ops/exit-codes.ts";
+import { gatewayState, startOperations, type Operations } from "./ops/operations.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
 import { DiscordAPIError, DiscordjsErrorCodes, Events, type ClientOptions } from "discord.js";
@@ -47,6 +48,15 @@ async function main(): Promise<number> {
     secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
+
+  let ops: Operations | undefined;
+  try {
+    ops = consoleMode ? undefined : await startOperations(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, `cannot listen on ${config.healthHost}:${config.healthPort} (HEALTH_PORT)`);
+    log.flush();
+    return ExitCode.Unavailable;
+  }
 
   const display =
     config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR
@@ -75,8 +85,10 @@ async function main(): Promise<number> {
     process.stderr.write(
       `Kizuna will not start: ${error.message}\nFix the files (npm run check-knowledge) and start again.\n`,
     );
+    await ops?.close();
     return ExitCode.InvalidKnowledge;
   }
+  ops?.telemetry.watchKnowledge(store);
   store.onReload((r) =>
     r.ok
       ? log.info(
@@ -107,6 +119,7 @@ async function main(): Promise<number> {
     shared: cluster ? { cooldown: cluster.cooldown, knowledge: cluster.knowledge } : undefined,
     console: consoleMode,
     feedback,
+    telemetry: ops?.telemetry,
   });
   if (consoleMode) {
     await runConsole(dispatcher, {
@@ -124,11 +137,13 @@ async function main(): Promise<number> {
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      ops?.telemetry.stopping();
       log.info({ signal }, "shutting down");
       store.close();
       await stopTransport();
       await cluster?.close().catch(() => undefined);
       await feedback.close();
+      await ops?.close();
       log.flush();
       process.exit(0);
     };
@@ -152,6 +167,7 @@ async function main(): Promise<number> {
       return ExitCode.Unavailable;
     }
     onSignal(() => worker.close());
+    ops?.telemetry.serving();
     // Runs until a signal; the listening server keeps the process alive.
     return await new Promise<number>(() => undefined);
   }
@@ -167,6 +183,7 @@ async function main(): Promise<number> {
   }
   const bot = startBot({ config, dispatcher, log, clientOptions });
   onSignal(() => bot.shutdown());
+  ops?.telemetry.watchGateway(() => gatewayState(bot.client));
   // discord.js emits this only for close codes it will not recover from (4004, 4010–4014).
   let refusedWith: number | undefined;
   bot.client.once(Events.ShardDisconnect, (event) => (refusedWith = event.code));
@@ -179,6 +196,7 @@ async function main(): Promise<number> {
     log.flush();
     return refusedWith !== undefined || tokenRefused(error) ? ExitCode.GatewayRefused : ExitCode.Unavailable;
   }
+  ops?.telemetry.serving();
   // Runs until a signal (which exits 0 from stop()), or until Discord closes the gateway
   // for good (bad token, intents refused): then nothing will reconnect, so exit non-zero
   // and let a supervisor notice.

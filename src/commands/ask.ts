@@ -34,6 +34,7 @@ export function replyToQuestion(
   ctx: { readonly index: KnowledgeIndex; readonly actor: Actor; readonly services: Services },
   ephemeral = false,
 ): Reply {
+  ctx.services.telemetry?.answered(answer);
   return withAnswerActions(answerReply(answer, ctx.index.knowledge.relations, ephemeral), {
     answerId: ctx.services.feedback?.answered(answer, ctx.index, ctx.actor),
     ownerId: ephemeral ? undefined : ctx.actor.id,
