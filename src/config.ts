@@ -98,6 +98,17 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 0.0.0.0")
     .default("0.0.0.0"),
   HTTP_PORT: positiveInt(8080, 65_535),
+  HEALTH_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 127.0.0.1")
+    .default("127.0.0.1"),
+  HEALTH_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(65_535, "must be at most 65535")
+    .optional(),
   DISCORD_PUBLIC_KEY: z
     .string()
     .trim()
@@ -165,6 +176,10 @@ export interface Config {
   readonly httpHost: string;
   /** 0 takes any free port (tests). */
   readonly httpPort: number;
+  /** Where /healthz, /readyz and /metrics are served. */
+  readonly healthHost: string;
+  /** undefined: no health server; 0: any free port (tests; the log says which). */
+  readonly healthPort: number | undefined;
   /** The application's Ed25519 public key, lower-case hex. */
   readonly publicKey: string | undefined;
   readonly redisUrl: string | undefined;
@@ -234,6 +249,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.KIZUNA_ROLE,
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
+    healthHost: e.HEALTH_HOST,
+    healthPort: e.HEALTH_PORT,
     publicKey: e.DISCORD_PUBLIC_KEY,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

@@ -18,6 +18,8 @@ const ONE_PROCESS = {
   role: "bot",
   httpHost: "0.0.0.0",
   httpPort: 8080,
+  healthHost: "127.0.0.1",
+  healthPort: undefined,
   publicKey: undefined,
   redisUrl: undefined,
   redisPrefix: "kizuna:",
@@ -248,6 +250,17 @@ describe("loadConfig — running at scale", () => {
       redisUrl: "redis://127.0.0.1:6379/2",
       redisPrefix: "kz-prod:",
     });
+  });
+
+  it("GIVEN HEALTH_PORT and HEALTH_HOST THEN the health server's address; a bad one is refused", () => {
+    expect(loadConfig({ HEALTH_PORT: "9464", HEALTH_HOST: "0.0.0.0" })).toMatchObject({
+      healthPort: 9464,
+      healthHost: "0.0.0.0",
+    });
+    expect(refusal({ HEALTH_PORT: "70000", HEALTH_HOST: "a b" }).problems).toEqual([
+      "HEALTH_HOST: must be a host name or an IP address, such as 127.0.0.1",
+      "HEALTH_PORT: must be at most 65535",
+    ]);
   });
 
   it("GIVEN a gateway's shards THEN ids and ranges are listed and the count is a number or auto", () => {

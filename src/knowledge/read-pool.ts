@@ -9,8 +9,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { readKnowledgeFile, type FileReadResult } from "./read-file.ts";
 import type { ReadRequest } from "./read-worker.ts";
+import { workerEntry } from "../ops/worker-entry.ts";
 
-const ENTRY = new URL("./read-worker.mjs", import.meta.url);
+const ENTRY = workerEntry(import.meta.url, "read-worker");
 
 export interface ReadPoolOptions {
   readonly size?: number;
