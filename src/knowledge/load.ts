@@ -158,7 +158,8 @@ export async function loadKnowledge(
   return { ok: true, knowledge };
 }
 
-async function listFiles(
+/** The knowledge files under `dir`, in the order the loader reads them (the cache lists them the same way). */
+export async function listFiles(
   dir: string,
   root: string,
   problems: Problem[],
@@ -190,7 +191,7 @@ async function listFiles(
  * Identity of a regular file's current content (undefined: symlinks are always read
  * again), and its size.
  */
-async function fileKey(path: string): Promise<{ key?: string; size: number }> {
+export async function fileKey(path: string): Promise<{ key?: string; size: number }> {
   try {
     const info = await lstat(path);
     if (!info.isFile()) return { size: 0 };
@@ -234,6 +235,16 @@ function adopt(
     }),
   );
   return { ...file, data: { ...file.data, facts } };
+}
+
+/**
+ * The cross-file checks and the knowledge of files read and checked before (the cache's,
+ * see cache.ts): what a load does once every file is read.
+ */
+export async function assembleFiles(files: ParsedFile[]): Promise<LoadResult> {
+  const problems: Problem[] = [];
+  const knowledge = await assemble(files, problems, pacer());
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, knowledge };
 }
 
 /** Cross-file checks and conversion into Knowledge. */
