@@ -4,6 +4,7 @@
  * decides what to do with the result, so a bad edit can never take the bot down.
  */
 import { createHash } from "node:crypto";
+import type { Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
@@ -193,12 +194,16 @@ export async function listFiles(
  */
 export async function fileKey(path: string): Promise<{ key?: string; size: number }> {
   try {
-    const info = await lstat(path);
-    if (!info.isFile()) return { size: 0 };
-    return { key: `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`, size: info.size };
+    return keyOf(await lstat(path));
   } catch {
     return { size: 0 };
   }
+}
+
+/** fileKey from the file's lstat. */
+export function keyOf(info: Stats): { key?: string; size: number } {
+  if (!info.isFile()) return { size: 0 };
+  return { key: `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`, size: info.size };
 }
 
 /**
