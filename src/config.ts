@@ -4,7 +4,7 @@
  * secret's value.
  */
 import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 /** The repository's own knowledge folder, so the bot works from any working directory. */
@@ -67,6 +67,8 @@ const schema = z.object({
     .string()
     .default("")
     .transform((d) => (d.trim() ? resolve(d.trim()) : DEFAULT_DATA_DIR)),
+  // Resolved against DATA_DIR below; "off" turns the cache off.
+  KNOWLEDGE_CACHE_DIR: z.string().trim().optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -191,6 +193,8 @@ export interface Config {
   readonly shardCount: number | "auto" | undefined;
   /** Folder of the SQLite database (unused when databaseUrl is set). */
   readonly dataDir: string;
+  /** Folder of the parsed-knowledge cache (src/knowledge/cache.ts); undefined: no cache. */
+  readonly knowledgeCacheDir: string | undefined;
   /** A PostgreSQL URL; undefined: the SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly recordQuestions: RecordQuestions;
@@ -257,6 +261,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shardIds: e.SHARD_IDS,
     shardCount: e.SHARD_COUNT,
     dataDir: e.DATA_DIR,
+    knowledgeCacheDir:
+      e.KNOWLEDGE_CACHE_DIR === undefined
+        ? join(e.DATA_DIR, "cache")
+        : e.KNOWLEDGE_CACHE_DIR.toLowerCase() === "off"
+          ? undefined
+          : resolve(e.KNOWLEDGE_CACHE_DIR),
     databaseUrl: e.DATABASE_URL,
     recordQuestions: e.RECORD_QUESTIONS,
     questionLogDays: e.QUESTION_LOG_DAYS,

@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR
       ? "knowledge"
       : relative(process.cwd(), config.knowledgeDir);
+  const cache = config.knowledgeCacheDir ? { dir: config.knowledgeCacheDir, log } : undefined;
   let store: KnowledgeStore;
   let cluster: Cluster | undefined;
   try {
@@ -75,11 +76,12 @@ async function main(): Promise<number> {
         sourceDir: config.knowledgeDir,
         // The same on every process, wherever its files are: versions hash file names as shown.
         displayRoot: "knowledge",
+        cache,
         cooldownAnswers: config.cooldownAnswers,
         cooldownWindowMs: config.cooldownWindowMs,
       });
       store = cluster.store;
-    } else store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
+    } else store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display, cache });
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     process.stderr.write(

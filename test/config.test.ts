@@ -55,6 +55,7 @@ describe("loadConfig — defaults", () => {
       logFormat: "json",
       ...ONE_PROCESS,
       dataDir: DEFAULT_DATA_DIR,
+      knowledgeCacheDir: resolve(DEFAULT_DATA_DIR, "cache"),
       databaseUrl: undefined,
       recordQuestions: "unanswered",
       questionLogDays: 90,
@@ -64,6 +65,12 @@ describe("loadConfig — defaults", () => {
 
   it("GIVEN the default data folder THEN it is the repository's data/ (git-ignored) whatever the working directory", () => {
     expect(DEFAULT_DATA_DIR).toBe(resolve(import.meta.dirname, "..", "data"));
+  });
+
+  it("GIVEN KNOWLEDGE_CACHE_DIR THEN it defaults to DATA_DIR/cache, and off (any case) turns the cache off", () => {
+    expect(loadConfig({ DATA_DIR: "./var/k" }).knowledgeCacheDir).toBe(resolve("var/k/cache"));
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "off" }).knowledgeCacheDir).toBeUndefined();
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "OFF" }).knowledgeCacheDir).toBeUndefined();
   });
 
   it("GIVEN the default knowledge folder THEN it is the repository's knowledge/ whatever the working directory", () => {
@@ -102,6 +109,7 @@ describe("loadConfig — good values", () => {
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
       DATA_DIR: "./var/kizuna",
+      KNOWLEDGE_CACHE_DIR: "./var/cache",
       DATABASE_URL: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       RECORD_QUESTIONS: "all",
       QUESTION_LOG_DAYS: "30",
@@ -122,6 +130,7 @@ describe("loadConfig — good values", () => {
       logFormat: "pretty",
       ...ONE_PROCESS,
       dataDir: resolve("var/kizuna"),
+      knowledgeCacheDir: resolve("var/cache"),
       databaseUrl: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       recordQuestions: "all",
       questionLogDays: 30,

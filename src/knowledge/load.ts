@@ -4,6 +4,7 @@
  * decides what to do with the result, so a bad edit can never take the bot down.
  */
 import { createHash } from "node:crypto";
+import type { Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
@@ -158,7 +159,8 @@ export async function loadKnowledge(
   return { ok: true, knowledge };
 }
 
-async function listFiles(
+/** The knowledge files under `dir`, in the order the loader reads them (the cache lists them the same way). */
+export async function listFiles(
   dir: string,
   root: string,
   problems: Problem[],
@@ -190,14 +192,18 @@ async function listFiles(
  * Identity of a regular file's current content (undefined: symlinks are always read
  * again), and its size.
  */
-async function fileKey(path: string): Promise<{ key?: string; size: number }> {
+export async function fileKey(path: string): Promise<{ key?: string; size: number }> {
   try {
-    const info = await lstat(path);
-    if (!info.isFile()) return { size: 0 };
-    return { key: `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`, size: info.size };
+    return keyOf(await lstat(path));
   } catch {
     return { size: 0 };
   }
+}
+
+/** fileKey from the file's lstat. */
+export function keyOf(info: Stats): { key?: string; size: number } {
+  if (!info.isFile()) return { size: 0 };
+  return { key: `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`, size: info.size };
 }
 
 /**
@@ -234,6 +240,16 @@ function adopt(
     }),
   );
   return { ...file, data: { ...file.data, facts } };
+}
+
+/**
+ * The cross-file checks and the knowledge of files read and checked before (the cache's,
+ * see cache.ts): what a load does once every file is read.
+ */
+export async function assembleFiles(files: ParsedFile[]): Promise<LoadResult> {
+  const problems: Problem[] = [];
+  const knowledge = await assemble(files, problems, pacer());
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, knowledge };
 }
 
 /** Cross-file checks and conversion into Knowledge. */

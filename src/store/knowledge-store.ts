@@ -8,6 +8,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { KnowledgeIndex } from "../index/knowledge-index.ts";
+import { readKnowledgeCache, writeKnowledgeCache, type KnowledgeCacheOptions } from "../knowledge/cache.ts";
 import { loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
 import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
 import type { Fact, Knowledge } from "../knowledge/types.ts";
@@ -46,6 +47,8 @@ export interface ReloadOptions {
 export interface StoreOptions {
   /** How files are shown in problems ("knowledge/x.yaml"). */
   readonly displayRoot?: string;
+  /** The knowledge cache (KNOWLEDGE_CACHE_DIR) opening uses and writes; absent: none. */
+  readonly cache?: KnowledgeCacheOptions | undefined;
 }
 
 export class KnowledgeStore {
@@ -69,11 +72,21 @@ export class KnowledgeStore {
   /** Loads the folder; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: StoreOptions = {}): Promise<KnowledgeStore> {
     const cache = newLoadCache();
+    // A restart over unchanged files takes them, and their facts' analysis, from the cache.
+    const cached =
+      options.cache &&
+      (await readKnowledgeCache(dir, options.displayRoot ?? "knowledge", cache, options.cache));
+    if (cached) {
+      const index = await KnowledgeIndex.buildAsync(cached.knowledge, { previous: cached.prior });
+      return new KnowledgeStore(dir, index, options, cache);
+    }
     // Opening comes before the bot connects: nothing waits on the event loop yet, so every
     // file is read on this thread (a worker thread would cost ~100 MB for nothing).
     const result = await loadKnowledge(dir, options.displayRoot, cache, { readers: "inline" });
     if (!result.ok) throw new KnowledgeError(result.problems);
-    return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options, cache);
+    const index = await KnowledgeIndex.buildAsync(result.knowledge);
+    if (options.cache) await writeKnowledgeCache(index, cache, options.cache);
+    return new KnowledgeStore(dir, index, options, cache);
   }
 
   /** Wraps an already built index (tests, benchmarks). */

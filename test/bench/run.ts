@@ -32,6 +32,8 @@
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
  *                      the writes per second SQLite and PostgreSQL absorb)
+ *          --no-restart  (skip restart.ts: the real process's start to its first answer, cold
+ *                      vs warm from the knowledge cache, at each size)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -56,6 +58,7 @@ import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
 import { runPictureBenchmark } from "./pictures.ts";
+import { restartReport, runRestartBenchmark } from "./restart.ts";
 import {
   benchCountries,
   generateKnowledge,
@@ -101,6 +104,8 @@ export interface BenchOptions {
   readonly http: boolean;
   /** Run the feedback bench (recording off vs on, database writes per second). */
   readonly feedback: boolean;
+  /** Run the restart bench (cold vs warm start of the real process, restart.ts). */
+  readonly restart: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -130,6 +135,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let load = true;
   let pictures = true;
   let feedback = true;
+  let restart = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -150,6 +156,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-load") load = false;
     else if (arg === "--no-pictures") pictures = false;
     else if (arg === "--no-feedback") feedback = false;
+    else if (arg === "--no-restart") restart = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -157,7 +164,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-restart] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -180,6 +187,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     load,
     pictures,
     feedback,
+    restart,
   };
 }
 
@@ -1098,6 +1106,9 @@ async function main(): Promise<void> {
         log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
       })
     : undefined;
+  const restart = options.restart
+    ? await runRestartBenchmark({ sizes: options.sizes, seed: options.seed })
+    : undefined;
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1112,6 +1123,7 @@ async function main(): Promise<void> {
           ...(load ? { load } : {}),
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
+          ...(restart ? { restart } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1135,6 +1147,7 @@ async function main(): Promise<void> {
         );
     }
     if (feedback) console.log(`\n${feedbackReport(feedback)}`);
+    if (restart) console.log(`\n${restartReport(restart)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }
