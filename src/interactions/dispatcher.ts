@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { ApplicationCommandOptionType } from "discord.js";
 import { UserError } from "../errors.ts";
 import { noticeReply } from "../replies/messages.ts";
+import { safeChoices } from "../replies/safe.ts";
 import type { Reply } from "../replies/reply.ts";
 import type {
   Actor,
@@ -122,9 +123,13 @@ export class Dispatcher {
     if (!command?.autocomplete) return [];
     try {
       const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
-      return command
-        .autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index })
-        .slice(0, 25);
+      return safeChoices(
+        command.autocomplete({
+          focused: { name: focused.name, value },
+          options,
+          index: this.services.store.index,
+        }),
+      );
     } catch (error) {
       this.services.log.error({ err: error, command: name }, "autocomplete failed");
       return [];
