@@ -20,6 +20,7 @@ import { loadDotenv } from "./env.ts";
 import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { exitOnProcessFaults } from "./ops/process-faults.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
 import type { ClientOptions } from "discord.js";
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
     secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
+  exitOnProcessFaults(log);
 
   const display =
     config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR

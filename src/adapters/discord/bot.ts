@@ -27,6 +27,7 @@ import { respondInTime } from "../../interactions/respond.ts";
 import { noticeReply } from "../../replies/messages.ts";
 import { recentIds } from "../recent-ids.ts";
 import { isAdmin } from "./admin.ts";
+import { guardPackets } from "./packet-guard.ts";
 import { interactionPayload, messageBody, messagePayload, NO_PINGS } from "./payload.ts";
 
 export interface BotOptions {
@@ -172,6 +173,7 @@ export function startBot(options: BotOptions): Bot {
     // API base and send requests to discord.com instead.
     rest: { ...extra.rest, api: config.apiBase, makeRequest },
   });
+  guardPackets(client, log);
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
 
