@@ -40,12 +40,18 @@ export interface DispatcherOptions {
   readonly cooldown?: CooldownPolicy | undefined;
   /** Answers chat questions; without one, chat gets no reply. */
   readonly chat?: ChatHandler | undefined;
+  /** Autocompletes a user may have: past it they get no choices (see AUTOCOMPLETE_LIMIT). */
+  readonly autocompleteLimit?: { take(userId: string): boolean } | undefined;
 }
+
+/** Per user: 20 autocompletes at once, then 10 a second (fast typing stays well inside it). */
+export const AUTOCOMPLETE_LIMIT = { burst: 20, perSecond: 10 } as const;
 
 export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
   private readonly cooldown: CooldownPolicy | undefined;
   private readonly chatHandler: ChatHandler | undefined;
+  private readonly autocompleteLimit: DispatcherOptions["autocompleteLimit"];
 
   constructor(
     readonly commands: readonly Command<CommandData>[],
@@ -55,6 +61,7 @@ export class Dispatcher {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
     this.cooldown = options.cooldown;
     this.chatHandler = options.chat;
+    this.autocompleteLimit = options.autocompleteLimit;
   }
 
   /**
@@ -113,14 +120,19 @@ export class Dispatcher {
     return entry && typeof entry !== "function" ? entry.defer : undefined;
   }
 
-  /** Autocomplete choices; never throws (a failure offers nothing). */
+  /**
+   * Autocomplete choices; never throws (a failure offers nothing). A user past the autocomplete
+   * limit is offered nothing either: an empty list, never an error, and no work done.
+   */
   autocomplete(
     name: string,
     focused: { name: string; value: string },
     options: Readonly<Record<string, unknown>>,
+    userId?: string,
   ): Choice[] {
     const command = this.byName.get(name);
     if (!command?.autocomplete) return [];
+    if (userId !== undefined && this.autocompleteLimit && !this.autocompleteLimit.take(userId)) return [];
     try {
       const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
       return safeChoices(

@@ -24,6 +24,7 @@ import type { Actor } from "../../interactions/command.ts";
 import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import type { Logger } from "../../logger.ts";
 import { respondInTime } from "../../interactions/respond.ts";
+import { WorkQueue } from "../../interactions/work-queue.ts";
 import { noticeReply } from "../../replies/messages.ts";
 import { recentIds } from "../recent-ids.ts";
 import { isAdmin } from "./admin.ts";
@@ -174,6 +175,7 @@ export function startBot(options: BotOptions): Bot {
     rest: { ...extra.rest, api: config.apiBase, makeRequest },
   });
   guardPackets(client, log);
+  const queue = new WorkQueue();
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
 
@@ -222,11 +224,14 @@ export function startBot(options: BotOptions): Bot {
         );
       return;
     }
+    // In a burst, answers go before suggestions, and each waits its turn (see WorkQueue).
     track(
-      handleInteraction(interaction).catch((error) =>
-        log.error(
-          { err: loggableError(error), command: commandNameOf(interaction) },
-          "interaction delivery failed",
+      queue.push(interaction.isAutocomplete() ? "autocomplete" : "command", (waitedMs) =>
+        handleInteraction(interaction, waitedMs).catch((error) =>
+          log.error(
+            { err: loggableError(error), command: commandNameOf(interaction) },
+            "interaction delivery failed",
+          ),
         ),
       ),
     );
@@ -243,7 +248,7 @@ export function startBot(options: BotOptions): Bot {
     );
   });
 
-  async function handleInteraction(interaction: Interaction): Promise<void> {
+  async function handleInteraction(interaction: Interaction, waitedMs: number): Promise<void> {
     const actor = actorOf(interaction);
     const delivered = (how: "sent" | "already") => {
       if (how === "already")
@@ -253,12 +258,18 @@ export function startBot(options: BotOptions): Bot {
         );
     };
     if (interaction.isAutocomplete()) {
+      // Waited past the window here (the monotonic clock, not Discord's): Discord would refuse it.
+      if (waitedMs >= INTERACTION_WINDOW_MS) {
+        log.debug({ id: interaction.id, waitedMs: Math.round(waitedMs) }, "autocomplete too late; skipped");
+        return;
+      }
       const focused = interaction.options.getFocused(true);
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
       const choices = dispatcher.autocomplete(
         interaction.commandName,
         { name: focused.name, value: String(focused.value) },
         options,
+        actor.id,
       );
       delivered(await acknowledge(() => interaction.respond(choices)));
       return;
