@@ -250,6 +250,10 @@ export function startBot(options: BotOptions): Bot {
 
   async function handleInteraction(interaction: Interaction, waitedMs: number): Promise<void> {
     const actor = actorOf(interaction);
+    // How much of Discord's 3 s is gone: what it waited here, or since Discord created it (its
+    // id's timestamp, on Discord's clock: a skew of a minute or more is taken as no information).
+    const sinceCreated = Date.now() - interaction.createdTimestamp;
+    const age = Math.max(waitedMs, sinceCreated >= 0 && sinceCreated < 60_000 ? sinceCreated : 0);
     const delivered = (how: "sent" | "already") => {
       if (how === "already")
         log.info(
@@ -301,9 +305,11 @@ export function startBot(options: BotOptions): Bot {
           },
         },
         {
-          deferAfterMs,
+          // The 2 s before deferring count from when Discord created the interaction: one picked
+          // up late in a burst is deferred at once, and answered by an edit.
+          deferAfterMs: Math.max(0, deferAfterMs - age),
           ephemeral: dispatcher.isPrivate(interaction.commandName, options),
-          deferNow: dispatcher.commandDefers(interaction.commandName, options),
+          deferNow: age >= deferAfterMs || dispatcher.commandDefers(interaction.commandName, options),
         },
       );
       return;

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AUTOCOMPLETE_LIMIT } from "../../../src/interactions/dispatcher.ts";
 import { startBotHarness, type BotHarness } from "../../support/bot-harness.ts";
+import { snowflake } from "../../support/fake-discord.ts";
 import { callbackRequests } from "../../reliability/support.ts";
 
 let current: BotHarness | undefined;
@@ -59,5 +60,25 @@ describe("GIVEN a burst of interactions", () => {
       AUTOCOMPLETE_LIMIT.burst + Math.ceil(seconds * AUTOCOMPLETE_LIMIT.perSecond),
     );
     expect(answered.length - withChoices.length).toBeGreaterThan(500);
+  });
+
+  it("WHEN an interaction is picked up 2.5 s after Discord created it THEN it is deferred first and the answer edited in", async () => {
+    const h = await start();
+    const payload = h.fake.interactionPayload({
+      kind: "command",
+      name: "ask",
+      options: { question: "When were relations established?" },
+    });
+    // Its id says when Discord created it: 2.5 s ago, as for one that waited in a burst.
+    const handle = h.fake.interact({ ...payload, id: snowflake(Date.now() - 2_500) });
+    expect((await handle.waitCallback()).type).toBe(5);
+    const message = await handle.final();
+    expect(JSON.stringify(message.embeds)).toContain("1931");
+    // A fresh one is answered at once, as always.
+    const fresh = h.fake.slashCommand({
+      name: "ask",
+      options: { question: "When were relations established?" },
+    });
+    expect((await fresh.waitCallback()).type).toBe(4);
   });
 });
