@@ -51,6 +51,12 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_BASE: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://discord.com/api" })
+    // @discordjs/rest puts the base into every error's `url`: a password in it would be in every
+    // log line about a failed request. A query or fragment would be cut off by the paths appended.
+    .refine((u) => !/[?#]/.test(u) && !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+      error:
+        "must not hold a user name, password, query or fragment (give a proxy's credentials to the proxy, not to the URL)",
+    })
     .default("https://discord.com/api")
     .transform((u) => u.replace(/\/+$/, "")),
   KNOWLEDGE_DIR: z
@@ -62,7 +68,13 @@ const schema = z.object({
   ADMIN_USER_IDS: idList,
   CHAT_CHANNEL_IDS: idList,
   COOLDOWN_ANSWERS: positiveInt(5, 1000),
-  COOLDOWN_WINDOW_SECONDS: positiveInt(30, 86_400),
+  // 0 would silently turn the cooldown off; COOLDOWN_ANSWERS=0 is the one way to do that.
+  COOLDOWN_WINDOW_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 or more (COOLDOWN_ANSWERS=0 turns the cooldown off)")
+    .max(86_400, "must be at most 86400")
+    .default(30),
   DATA_DIR: z
     .string()
     .default("")

@@ -22,6 +22,7 @@ import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExitCode } from "./ops/exit-codes.ts";
 import { gatewayState, startOperations, type Operations } from "./ops/operations.ts";
+import { exitOnProcessFaults } from "./ops/process-faults.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
 import { DiscordAPIError, DiscordjsErrorCodes, Events, type ClientOptions } from "discord.js";
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
     secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
+  exitOnProcessFaults(log);
 
   let ops: Operations | undefined;
   try {

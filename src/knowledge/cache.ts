@@ -34,7 +34,7 @@ import type { ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Localized, Source } from "./types.ts";
 
 /** Bump whenever what the cache holds, or how it is written, changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 const MAGIC = "kizuna-knowledge-cache";
 /** Cache files kept in the folder (other knowledge versions, other deployments sharing it). */
 const KEEP = 4;
@@ -442,6 +442,10 @@ class Decoder {
         direction: { agents: set(a[4]), targets: set(a[5]), ...(moving !== undefined && { moving }) },
         roles,
         names: strings(a[8], "index.fact.names"),
+        eventActors: arr(a[9], "index.fact.eventActors").map((e): readonly [string, string] => {
+          const [noun, code] = arr(e, "index.fact.eventActor");
+          return [str(noun, "eventActor.noun"), str(code, "eventActor.code")];
+        }),
       };
       byId.set(fact.id, { fact, ordinal, countries: set(a[2]), hasNumber: bool(a[3], "hasNumber"), meaning });
     });
@@ -581,7 +585,7 @@ function encode(files: readonly ParsedFile[], index: KnowledgeIndex): Record<str
   const facts = index.facts.map((f) => {
     const at = where.get(f.fact);
     if (!at) throw new Error("an indexed fact is not in the files");
-    const { direction, roles, names } = f.meaning;
+    const { direction, roles, names, eventActors } = f.meaning;
     return [
       at[0],
       at[1],
@@ -597,6 +601,7 @@ function encode(files: readonly ParsedFile[], index: KnowledgeIndex): Record<str
         return [h.role.name, h.role.kinds !== undefined, h.holder ?? null];
       }),
       names,
+      eventActors,
     ];
   });
   return {
