@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadKnowledge, MAX_FILE_BYTES, type LoadResult } from "../../src/knowledge/load.ts";
-import { formatProblem, type Problem } from "../../src/knowledge/problems.ts";
+import { formatProblem, MAX_PROBLEMS_PER_FILE, type Problem } from "../../src/knowledge/problems.ts";
 import type { Knowledge } from "../../src/knowledge/types.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/knowledge/", import.meta.url));
@@ -369,8 +369,44 @@ describe("loadKnowledge — files that are not knowledge", () => {
     }
     await writeFile(join(dir, "bomb.yaml"), yaml);
     expect(problemsOf(await loadKnowledge(dir))).toEqual([
-      "knowledge/bomb.yaml: YAML: Excessive alias count indicates a resource exhaustion attack",
+      // The line of the level that expands the most.
+      "knowledge/bomb.yaml:9: YAML: Excessive alias count indicates a resource exhaustion attack",
     ]);
+  });
+
+  it("GIVEN two symlinks that point at each other THEN the loop is named as a loop", async () => {
+    const dir = await copyOf("valid");
+    await symlink(join(dir, "b.yaml"), join(dir, "a.yaml"));
+    await symlink(join(dir, "a.yaml"), join(dir, "b.yaml"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/a.yaml: is a symbolic link loop (a link that leads back to itself)",
+      "knowledge/b.yaml: is a symbolic link loop (a link that leads back to itself)",
+    ]);
+  });
+
+  it("GIVEN a file whose lines end in CR alone (old Mac) THEN it loads with the same lines as with LF", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    const lf = knowledgeOf(await loadKnowledge(dir)).facts.map((f) => [f.id, f.line]);
+    await writeFile(file, (await readFile(file, "utf8")).replace(/\n/g, "\r"));
+    expect(knowledgeOf(await loadKnowledge(dir)).facts.map((f) => [f.id, f.line])).toEqual(lf);
+    await writeFile(file, (await readFile(file, "utf8")).replace("parties: [Peru, Chile]", "parties: [Peru, Atlantis]"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      'knowledge/chile-peru.yaml:4: relation.parties: unknown country "Atlantis"',
+    ]);
+  });
+
+  it("GIVEN a small file with 50 000 empty facts THEN the first 100 problems are listed with lines, then how many more", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    const text = (await readFile(file, "utf8")).replace(/\nfacts:[\s\S]*$/, "\n");
+    await writeFile(file, `${text}facts: [${Array(50_000).fill("{}").join(",")}]\n`);
+    const problems = problemsOf(await loadKnowledge(dir));
+    expect(problems).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
+    expect(problems[0]).toBe('knowledge/chile-peru.yaml:14: fact "#1": id is required');
+    expect(problems.at(-1)).toBe(
+      `knowledge/chile-peru.yaml:14: and ${50_000 * 4 - MAX_PROBLEMS_PER_FILE} more problems in this file (only the first 100 are listed)`,
+    );
   });
 
   it("GIVEN an empty folder THEN it says no knowledge files were found", async () => {
