@@ -6,6 +6,8 @@ export interface Problem {
   readonly line?: number | undefined;
   readonly factId?: string | undefined;
   readonly message: string;
+  /** On an "and N more problems" line (see ProblemList): N. */
+  readonly more?: number | undefined;
 }
 
 /** `knowledge/afghanistan-japan.yaml:42: fact "x": date "1931-13" is not a valid date` */
@@ -24,6 +26,11 @@ export class KnowledgeError extends Error {
     );
     this.name = "KnowledgeError";
   }
+}
+
+/** Where the loader's steps put the problems they find (an array, or a ProblemList). */
+export interface ProblemSink {
+  push(...problems: Problem[]): unknown;
 }
 
 /**
@@ -52,6 +59,8 @@ export class ProblemList {
   }
 
   add(problem: Problem): void {
+    // A file's own list, already cut (read in a worker): its count joins this list's.
+    if (problem.more !== undefined) return this.skip(problem.file, problem.line, problem.more);
     if (this.room(problem.file)) {
       this.listed.set(problem.file, (this.listed.get(problem.file) ?? 0) + 1);
       this.items.push(problem);
@@ -59,14 +68,16 @@ export class ProblemList {
   }
 
   /** Counts a problem of `file` that was not built (over the limit). */
-  skip(file: string, line?: number): void {
+  skip(file: string, line?: number, count = 1): void {
     const over = this.over.get(file);
-    if (over) over.count++;
-    else this.over.set(file, { count: 1, line });
+    if (over) over.count += count;
+    else this.over.set(file, { count, line });
   }
 
-  addAll(problems: readonly Problem[]): void {
+  /** As an array's: the loader's steps take any list of problems. */
+  push(...problems: Problem[]): number {
     for (const p of problems) this.add(p);
+    return this.length;
   }
 
   get length(): number {
@@ -82,6 +93,7 @@ export class ProblemList {
       out.push({
         file,
         line,
+        more: count,
         message: `and ${count} more problem${count === 1 ? "" : "s"} in this file (only the first ${MAX_PROBLEMS_PER_FILE} are listed)`,
       });
     return out;

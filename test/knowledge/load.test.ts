@@ -431,6 +431,55 @@ describe("loadKnowledge — files that are not knowledge", () => {
   });
 });
 
+describe("loadKnowledge — a folder that is not a knowledge folder (KNOWLEDGE_DIR=/)", () => {
+  it("GIVEN the root, the home folder or a system folder THEN it is refused at once, before anything is listed", async () => {
+    const { homedir } = await import("node:os");
+    for (const [dir, why] of [
+      ["/", "is the root of the file system, not a knowledge folder; refused"],
+      [homedir(), "is the home folder, not a knowledge folder; refused"],
+      ["/etc", "is a system folder, not a knowledge folder; refused"],
+      ["/proc/self", "is a system folder, not a knowledge folder; refused"],
+    ] as const) {
+      const started = performance.now();
+      expect(problemsOf(await loadKnowledge(dir))).toEqual([`${dir}: ${why}`]);
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+  });
+
+  it("GIVEN folders nested deeper than the limit THEN the walk stops and says where", async () => {
+    const dir = await copyOf("valid");
+    await mkdir(join(dir, "a", "b", "c", "d"), { recursive: true });
+    expect(problemsOf(await loadKnowledge(dir, "knowledge", undefined, { limits: { depth: 3 } }))).toEqual([
+      "knowledge: folders nest more than 3 deep (at knowledge/a/b/c/d); is this the right folder?",
+    ]);
+  });
+
+  it("GIVEN more files, entries or bytes than the limits THEN the load is refused with the limit named, nothing read", async () => {
+    const dir = await copyOf("valid");
+    await writeFile(join(dir, "notes.txt"), "not knowledge");
+    const load = (limits: Parameters<typeof loadKnowledge>[3] & object) =>
+      loadKnowledge(dir, "knowledge", undefined, limits).then(problemsOf);
+    expect(await load({ limits: { files: 1 } })).toEqual([
+      "knowledge: holds more than 1 knowledge files; is this the right folder?",
+    ]);
+    expect(await load({ limits: { entries: 2 } })).toEqual([
+      "knowledge: holds more than 2 files and folders; is this the right folder?",
+    ]);
+    expect(await load({ limits: { bytes: 1024 } })).toEqual([
+      "knowledge: the knowledge files hold more than 0 MB together; is this the right folder?",
+    ]);
+  });
+
+  it("GIVEN a display root that is a path of the server (../../tmp/…) THEN files are shown under the folder's own name", async () => {
+    const dir = await copyOf("valid");
+    await writeFile(join(dir, "chile-peru.yaml"), "relation: [");
+    const problems = problemsOf(await loadKnowledge(dir, "../../tmp/x"));
+    const name = dir.split("/").at(-1)!;
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name}/chile-peru\\.yaml:1: YAML: `))]);
+    expect(problemsOf(await loadKnowledge(dir, "/srv/kizuna/knowledge"))[0]).toMatch(new RegExp(`^${name}/`));
+  });
+});
+
 describe("loadKnowledge — files that are not files", () => {
   it("GIVEN a named pipe called *.yaml THEN it is refused at once instead of blocking the reload forever", async () => {
     const { spawnSync } = await import("node:child_process");
