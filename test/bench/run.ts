@@ -32,6 +32,8 @@
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
  *                      the writes per second SQLite and PostgreSQL absorb)
+ *          --no-hostile  (skip hostile-reload.ts: reloads of the worst knowledge files, the
+ *                      event loop's longest block and the peak RSS of each)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -55,6 +57,7 @@ import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
+import { hostileReport, runHostileBench } from "./hostile-reload.ts";
 import { runPictureBenchmark } from "./pictures.ts";
 import {
   benchCountries,
@@ -1077,7 +1080,7 @@ export async function runBench(options: BenchOptions): Promise<{
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2).filter((a) => a !== "--no-hostile"));
   const started = performance.now();
   const { machine: m, sizes, runs } = await runBench(options);
   // The load test runs on the real knowledge through the fake Discord, after the sizes.
@@ -1098,6 +1101,7 @@ async function main(): Promise<void> {
         log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
       })
     : undefined;
+  const hostile = process.argv.includes("--no-hostile") ? undefined : await runHostileBench();
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1112,6 +1116,7 @@ async function main(): Promise<void> {
           ...(load ? { load } : {}),
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
+          ...(hostile ? { hostile } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1135,6 +1140,7 @@ async function main(): Promise<void> {
         );
     }
     if (feedback) console.log(`\n${feedbackReport(feedback)}`);
+    if (hostile) console.log(`\n${hostileReport(hostile)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }
