@@ -8,7 +8,7 @@ import { fold, isStopWord, MAX_QUESTION_CHARS, sanitize, words } from "../text/n
 import { gazetteer, type CountryMention } from "../text/countries.ts";
 import { directionOf, type Direction } from "../language/direction.ts";
 import { englishWordsIn, isJapanese } from "../language/japanese.ts";
-import { findRoles, type Role } from "../language/roles.ts";
+import { findRoles, roleOwners, type Role } from "../language/roles.ts";
 import { parsePeriods, type Anchor } from "./periods.ts";
 import type { Period } from "../knowledge/dates.ts";
 import { intentOf, type Intent } from "./intents.ts";
@@ -29,6 +29,8 @@ export interface ParsedQuestion {
   readonly direction: Direction;
   /** Offices the question names ("the Japanese prime minister", "leaders"): the answer's must match. */
   readonly roles: readonly Role[];
+  /** Whose each of `roles` is, where the question says ("Japan's foreign minister"). */
+  readonly roleCountries: ReadonlyMap<Role, string>;
   /** Kinds of office it mentions without asking for them ("drop by … the Afghan royals"): preferred. */
   readonly softRoles: readonly Role[];
   /** The question asks about the present ("current", "now", "today"). */
@@ -233,6 +235,14 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const asked = (r: (typeof mentioned)[number]) =>
     !r.role.kinds || plural || intent === "how-many" || asksForPerson;
   const roles = mentioned.filter(asked).map((r) => r.role);
+  const roleCountries = new Map<Role, string>();
+  if (locale === "en") {
+    const all = words(folded);
+    const found = findRoles(all);
+    roleOwners(all, found).forEach((code, i) => {
+      if (code !== undefined && roles.includes(found[i]!.role)) roleCountries.set(found[i]!.role, code);
+    });
+  }
   const softRoles = mentioned.filter((r) => !asked(r)).map((r) => r.role);
   return {
     text,
@@ -244,6 +254,7 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     residual,
     direction: directionOf(text),
     roles,
+    roleCountries,
     softRoles,
     countsFacts:
       intent === "how-many" &&

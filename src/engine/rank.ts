@@ -157,6 +157,14 @@ function agreement(q: ParsedQuestion, f: IndexedFact, asked: Direction): Block |
   for (const asked of q.roles) {
     const holders = held.filter((h) => roleAnswers(asked, h.role));
     if (holders.length === 0) return { kind: "role" };
+    // "Japan's foreign minister": the fact's foreign minister must be Japan's. When the fact
+    // does not say whose, but names another office as that country's (the *Japanese*
+    // ambassador met the Taliban's foreign minister), the country's person is someone else.
+    const owner = q.roleCountries.get(asked);
+    if (owner !== undefined && !holders.some((h) => h.country === owner)) {
+      if (holders.every((h) => h.country !== undefined)) return { kind: "role" };
+      if (held.some((h) => h.country === owner)) return { kind: "role" };
+    }
     if (q.asksForPerson && !holders.some((h) => h.holder)) return { kind: "holder" };
   }
   if (conflicts(asked, f.meaning.direction)) return { kind: "direction" };

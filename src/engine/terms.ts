@@ -325,7 +325,7 @@ export function contentTerms(
   const out: QueryTerm[] = [];
   const tokens =
     q.locale === "ja" ? tokenizeJapanese(q.residual) : tokenize(words(q.residual), index.personWords);
-  for (const token of tokens) {
+  for (const [at, token] of tokens.entries()) {
     const { word } = token;
     // A kind of office ("leaders") is checked against the facts' offices, not searched as a word.
     if (token.role?.kind) continue;
@@ -351,7 +351,16 @@ export function contentTerms(
     // Only for a verb the knowledge does not use itself: "sign" is signing, not speaking.
     const own = [...expansions.values()].some((quality) => quality >= QUALITY.lemma);
     if (token.verb && !own) {
-      if (q.direction.moving && (isMotionVerb(verbWord) || isMotionVerb(verbWord.split(" ")[0]!)))
+      // "send troops to Afghanistan": with an object of its own, what moves is the object, and
+      // the subject visits nothing.
+      const next = tokens[at + 1];
+      const object =
+        next !== undefined &&
+        !next.verb &&
+        !next.role &&
+        !isStopWord(next.word) &&
+        partsOfSpeech(next.word.split(" ")[0]!).has("n");
+      if (q.direction.moving && !object && (isMotionVerb(verbWord) || isMotionVerb(verbWord.split(" ")[0]!)))
         expansions = withClass(index, expansions, MOTION_WORDS);
       else if (isSpeechVerb(verbWord)) expansions = withClass(index, expansions, SPEECH_WORDS);
     }
@@ -386,6 +395,9 @@ export function contentTerms(
   return out;
 }
 
+// Adverbs that turn an event into its near miss or its absence.
+const POLARITY = new Set(["almost", "nearly", "never", "hardly", "barely", "narrowly"]);
+
 // Verbs that say only that something happened or was so: never the event asked about.
 const LIGHT_VERBS = new Set(
   (
@@ -412,6 +424,8 @@ function kindOf(
   expansions: ReadonlyMap<string, number>,
 ): TermKind | undefined {
   if (token.role) return "role";
+  // "almost established", "never visited": the fact must say so too, or it answers another question.
+  if (POLARITY.has(word)) return "unknown";
   // "the looted pieces": a describing word counts only when the knowledge uses it as such.
   if (token.modifier && ![...expansions.values()].some((q) => q >= QUALITY.lemma)) return undefined;
   if (isNameOf(index, word, expansions)) return "name";

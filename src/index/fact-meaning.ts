@@ -5,7 +5,7 @@
  * question names must be the fact's own.
  */
 import { directionOf, withinRelation, type Direction } from "../language/direction.ts";
-import { findRoles, isTitleWord, type Role } from "../language/roles.ts";
+import { findRoles, isTitleWord, roleOwners, type Role } from "../language/roles.ts";
 import type { Fact, Relation } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
 import { fold, isStopWord, stem, words } from "../text/normalize.ts";
@@ -16,6 +16,8 @@ export interface HeldRole {
   readonly role: Role;
   /** The person the fact names in that office ("President Hamid Karzai"), if any. */
   readonly holder: string | undefined;
+  /** The country whose office it is, where the text says so ("the *Japanese* ambassador"). */
+  readonly country?: string | undefined;
 }
 
 export interface FactMeaning {
@@ -92,20 +94,23 @@ function heldRoles(statement: string, people: readonly string[]): HeldRole[] {
     else at++;
   }
   const out: HeldRole[] = [];
-  for (const r of findRoles(ws)) {
+  const found = findRoles(ws);
+  const owners = roleOwners(ws, found);
+  for (const [i, r] of found.entries()) {
+    const country = owners[i];
     const end = r.start + r.length;
     // A title inside a name ("Zahir Shah") is the name; one leading it ("Queen Elizabeth II") is held.
     const inside = spans.find(([s, e, , name]) => r.start >= s && r.start < e);
     if (inside && r.start >= inside[3]) continue;
     if (inside) {
-      out.push({ role: r.role, holder: inside[2] });
+      out.push({ role: r.role, holder: inside[2], ...(country ? { country } : {}) });
       continue;
     }
     // "President Hamid Karzai", "ambassador in Tokyo is Shaida Mohammad Abdali": a name soon after.
     const after = spans.find(([s]) => s >= end && s <= end + 3);
     // "Hisao Tani, a Japanese military officer": a name just before, then a comma.
     const before = spans.find(([, e]) => commaAfter.has(e - 1) && r.start - e >= 0 && r.start - e <= 3);
-    out.push({ role: r.role, holder: (after ?? before)?.[2] });
+    out.push({ role: r.role, holder: (after ?? before)?.[2], ...(country ? { country } : {}) });
   }
   return out;
 }

@@ -34,7 +34,7 @@ import type { ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Localized, Source } from "./types.ts";
 
 /** Bump whenever what the cache holds, or how it is written, changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 const MAGIC = "kizuna-knowledge-cache";
 /** Cache files kept in the folder (other knowledge versions, other deployments sharing it). */
 const KEEP = 4;
@@ -433,9 +433,10 @@ class Decoder {
       const file = files[int(a[0], "index.fact")] ?? bad("index.fact");
       const fact = file.data.facts[int(a[1], "index.fact")] ?? bad("index.fact");
       const roles = arr(a[7], "index.fact.roles").map((r): HeldRole => {
-        const [name, kind, holder] = arr(r, "index.fact.role");
+        const [name, kind, holder, country] = arr(r, "index.fact.role");
         const role = roleNamed(str(name, "role"), bool(kind, "role")) ?? bad(`role ${String(name)}`);
-        return { role, holder: optStr(holder, "role.holder") };
+        const owner = optStr(country, "role.country");
+        return { role, holder: optStr(holder, "role.holder"), ...(owner !== undefined ? { country: owner } : {}) };
       });
       const moving = a[6] === 2 ? undefined : a[6] === 1 ? true : a[6] === 0 ? false : bad("direction.moving");
       const meaning: FactMeaning = {
@@ -598,7 +599,7 @@ function encode(files: readonly ParsedFile[], index: KnowledgeIndex): Record<str
         // Held roles are restored by name: one that would not come back the same is not cached.
         if (roleNamed(h.role.name, h.role.kinds !== undefined) !== h.role)
           throw new Error(`role "${h.role.name}" cannot be restored by name`);
-        return [h.role.name, h.role.kinds !== undefined, h.holder ?? null];
+        return [h.role.name, h.role.kinds !== undefined, h.holder ?? null, h.country ?? null];
       }),
       names,
       eventActors,
