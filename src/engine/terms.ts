@@ -81,6 +81,8 @@ export interface QueryTerm {
 }
 
 const QUALITY = { exact: 1, lemma: 0.95, synonym: 0.8, prefix: 0.8, oneTypo: 0.75, twoTypos: 0.55 } as const;
+/** A word whose best stand-in in the knowledge is worth less than this has none (see rank's REQUIRED_QUALITY). */
+const WEAKEST_STAND_IN = 0.55;
 /** The least a name's stand-in may be worth (and two typos): its forms, close derivations, not broader words. */
 const NAME_QUALITY = 0.75;
 /** A dictionary relative's thesaurus synonym stands for the word a little less than the relative. */
@@ -431,7 +433,12 @@ function kindOf(
   if (isNameOf(index, word, expansions)) return "name";
   // A word the question capitalizes ("Shinto") is a name the fact must hold, if the knowledge has it.
   if (q.capitalized.has(word) && expansions.size > 0 && !token.phrase) return "name";
-  if (expansions.size === 0) {
+  if (token.phrase && LIGHT_PHRASES.has(token.phrase.lemma)) return undefined;
+  // Only distant relatives in the knowledge ("population" → "group"): the knowledge does not
+  // hold what is asked, as when it has no stand-in at all (a stand-in this weak could not
+  // hold a required word either: rank's REQUIRED_QUALITY).
+  const weak = expansions.size > 0 && Math.max(...expansions.values()) < WEAKEST_STAND_IN;
+  if (expansions.size === 0 || weak) {
     // "became official partners": a verb that only links or says something happened is
     // wording, whether or not it is the question's verb.
     const verbLemmas = baseForms(word)
@@ -459,7 +466,6 @@ function kindOf(
       return undefined;
     return "unknown";
   }
-  if (token.phrase && LIGHT_PHRASES.has(token.phrase.lemma)) return undefined;
   if (token.verb) {
     const lemmas = token.phrase
       ? [token.phrase.lemma]

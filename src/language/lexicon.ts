@@ -190,7 +190,9 @@ const GENERIC = new Set(
     "outside around together instead toward towards upon via amid amongst idea clue guys anyone somebody folks like unlike " +
     // Chat: greetings, interjections and abbreviations people type around a question.
     "hi hey hello yo hiya ok okay lol lmao rofl haha omg pls plz thx thanks ty btw idk imo imho tbh fyi bro dude " +
-    "ngl smh fr u ur ya yeah yep nope hmm um uh"
+    "ngl smh fr u ur ya yeah yep nope hmm um uh " +
+    // A pair of people named elsewhere ("the royal couple"); what a source says ("the quote").
+    "couple pair quote quotes quotation"
   ).split(" "),
 );
 
