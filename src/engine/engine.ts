@@ -12,6 +12,7 @@
 import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
 import type { Fact, Relation, Source } from "../knowledge/types.ts";
+import { conflicts, withinRelation } from "../language/direction.ts";
 import { gazetteer } from "../text/countries.ts";
 import { isStopWord, words } from "../text/normalize.ts";
 import { indexTerms } from "../index/knowledge-index.ts";
@@ -176,8 +177,18 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
   //    the earliest or latest fact ("What is the most recent news?").
   if (confidenceTerms.length === 0 && q.roles.length === 0) {
     if (period || codes.length > 0 || scope.named || q.order) {
-      const all =
-        pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope));
+      // "What did Japan do in 1941?": only what Japan did, not what was done to it.
+      const agrees = (f: IndexedFact) =>
+        !conflicts(
+          withinRelation(
+            q.direction,
+            f.relation.parties.map((p) => p.code),
+          ),
+          f.meaning.direction,
+        );
+      const all = (
+        pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope))
+      ).filter(agrees);
       if (q.order && !period) return byOrder(index, base, all, q.order, relation);
       // "How many facts do you hold about Japan and Afghanistan?", "How many events in the 1970s?"
       if (q.intent === "how-many" && all.length > 0)

@@ -177,9 +177,10 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     residual: afterDates,
   } = parsePeriods((locale === "ja" ? japaneseDates(folded) : folded).replace(FRAME, " "));
   const questionWords = new Set(words(afterDates));
-  const countries = gazetteer()
-    .find(afterDates)
-    .filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
+  const found = gazetteer().find(afterDates);
+  const countries = found.filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
+  // "Togo Heihachiro": a country's name that is part of a person's is no actor or target.
+  const inNames = new Set(found.filter((c) => !countries.includes(c)).map((c) => c.country.code));
   // "US" is a pronoun once folded; in capitals it is the United States.
   if (/\b(?:U\.S\.(?:A\.)?|USA|US)(?![\w.])/.test(text) && !countries.some((c) => c.country.code === "US")) {
     const us = gazetteer().byId("US");
@@ -252,7 +253,7 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     anchors,
     countries,
     residual,
-    direction: directionOf(text),
+    direction: withoutCountries(directionOf(text), inNames),
     roles,
     roleCountries,
     softRoles,
@@ -274,6 +275,12 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     glossed,
     subject: locale === "en" ? subjectOf(folded) : undefined,
   };
+}
+
+function withoutCountries(d: Direction, codes: ReadonlySet<string>): Direction {
+  if (codes.size === 0) return d;
+  const keep = (set: ReadonlySet<string>) => new Set([...set].filter((c) => !codes.has(c)));
+  return { ...d, agents: keep(d.agents), targets: keep(d.targets) };
 }
 
 const SUBJECT_AUX = new Set(["did", "does", "do", "has", "have", "had", "will", "would", "could", "can"]);

@@ -81,6 +81,9 @@ const AUXILIARIES = new Set([
 ]);
 // "-ed" words that describe rather than act ("the United Kingdom deliberately delayed" acts; "war-torn", "united" do not).
 const ADJECTIVE_ED = new Set(["united", "related", "allied", "concerned", "interested", "so-called"]);
+// "arrived in Japan": where the arrival goes, though "in" usually says where something is.
+const ARRIVAL = new Set(["arrive", "arrived", "arrives", "arriving", "land", "landed", "lands", "landing"]);
+const DO_AUX = new Set(["did", "does", "do", "will", "would", "can", "could"]);
 const PASSIVE_AUX = new Set(["was", "were", "is", "are", "been", "being"]);
 const TARGET_NOUNS = /^(?:donors?|aid|assistance|partners?|ally|allies|largest|biggest|second)/;
 // "drop by Japan", "stop by Kabul": "by" is a target cue only after these.
@@ -154,7 +157,12 @@ export function directionOf(text: string): Direction {
       const at = article ? m.start - 1 : m.start;
       const subject =
         toks[at]!.clauseStart || AUXILIARIES.has(ws[at - 1] ?? "") || ASKING.has(ws[at - 1] ?? "");
-      if (actor && subject) {
+      // "did the British defeat …": a people named right after "did" is the subject — in
+      // English "the" + an adjective in -ish/-ese/-ch, or a plural ("the Afghans"), names
+      // the people; "the Afghan protests" only describes.
+      const people = /(?:ish|ese|ch|sh|s)$/.test(ws[m.start + m.length - 1] ?? "");
+      const named = article && people && DO_AUX.has(ws[at - 1] ?? "");
+      if ((actor || named) && subject) {
         agents.add(m.code);
         subjectTaken = true;
         previousAgent = m;
@@ -167,7 +175,10 @@ export function directionOf(text: string): Direction {
       cue === "of" && [2, 3, 4, 5].some((d) => MOVING_CUES.has(before(d) ?? "") && before(d) !== "visit");
     const moving =
       cue !== undefined &&
-      (MOVING_CUES.has(cue) || (cue === "by" && BY_VERBS.has(before(k + 1) ?? "")) || ofPlace);
+      (MOVING_CUES.has(cue) ||
+        (cue === "by" && BY_VERBS.has(before(k + 1) ?? "")) ||
+        ((cue === "in" || cue === "at") && ARRIVAL.has(before(k + 1) ?? "")) ||
+        ofPlace);
     const last = toks[end - 1]!;
     if (moving && !describesSomeone) {
       targets.add(m.code);

@@ -171,12 +171,18 @@ export function roleOwners(
   mentions: readonly RoleMention[],
 ): Array<string | undefined> {
   const countries = gazetteer().placed(ws);
-  return mentions.map((r) => {
+  const out: Array<string | undefined> = [];
+  mentions.forEach((r, i) => {
     let end = r.start;
     while (end > 0 && OWNER_GAP.has(ws[end - 1]!)) end--;
-    const owner = countries.find((m) => m.start + m.length === end && !m.capital);
-    return owner?.code;
+    const owner = countries.find((m) => m.start + m.length === end && !m.capital)?.code;
+    // "Japan's Crown Prince Akihito and Princess Michiko": coordinated offices share the country.
+    const previous = mentions[i - 1];
+    const between = previous ? ws.slice(previous.start + previous.length, r.start) : [];
+    const coordinated = previous !== undefined && between.length <= 4 && between.includes("and");
+    out.push(owner ?? (coordinated ? out[i - 1] : undefined));
   });
+  return out;
 }
 
 /**

@@ -24,6 +24,9 @@ describe("directionOf — who acts toward whom", () => {
     ["When did Japan invade Mongolia?", ["JP"], ["MN"]],
     ["Japan gave Mongolia economic aid.", ["JP"], ["MN"]],
     ["Afghanistan and Japan signed a Treaty of Friendship.", ["AF", "JP"], []],
+    ["Who did the British defeat at Maiwand?", ["GB"], []],
+    ["When did Afghan protests close an embassy?", [], []],
+    ["When did Ayub Khan arrive in Japan?", [], ["JP"]],
     ["日本の皇太子がアフガニスタンを訪問したのはいつ？", ["JP"], ["AF"]],
     ["アフガニスタンの国王が日本を訪れたのはいつですか", ["AF"], ["JP"]],
   ])("GIVEN %s THEN actors %j, targets %j", (text, agents, targets) => {

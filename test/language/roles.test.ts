@@ -23,6 +23,10 @@ describe("roleOwners — whose office", () => {
     expect(owners("When did Japan's foreign minister visit Kabul?")).toEqual([["foreign minister", "JP"]]);
     expect(owners("Hisao Tani, a Japanese military officer")).toEqual([["officer", "JP"]]);
     expect(owners("the embassy in Kabul of the ambassador")).toEqual([["ambassador", undefined]]);
+    expect(owners("Japan's Crown Prince Akihito and Princess Michiko visited Afghanistan")).toEqual([
+      ["crown prince", "JP"],
+      ["princess", "JP"],
+    ]);
   });
 });
 
