@@ -4,7 +4,7 @@
  * secret's value.
  */
 import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 /** The repository's own knowledge folder, so the bot works from any working directory. */
@@ -51,6 +51,12 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_BASE: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://discord.com/api" })
+    // @discordjs/rest puts the base into every error's `url`: a password in it would be in every
+    // log line about a failed request. A query or fragment would be cut off by the paths appended.
+    .refine((u) => !/[?#]/.test(u) && !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+      error:
+        "must not hold a user name, password, query or fragment (give a proxy's credentials to the proxy, not to the URL)",
+    })
     .default("https://discord.com/api")
     .transform((u) => u.replace(/\/+$/, "")),
   KNOWLEDGE_DIR: z
@@ -62,11 +68,19 @@ const schema = z.object({
   ADMIN_USER_IDS: idList,
   CHAT_CHANNEL_IDS: idList,
   COOLDOWN_ANSWERS: positiveInt(5, 1000),
-  COOLDOWN_WINDOW_SECONDS: positiveInt(30, 86_400),
+  // 0 would silently turn the cooldown off; COOLDOWN_ANSWERS=0 is the one way to do that.
+  COOLDOWN_WINDOW_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 or more (COOLDOWN_ANSWERS=0 turns the cooldown off)")
+    .max(86_400, "must be at most 86400")
+    .default(30),
   DATA_DIR: z
     .string()
     .default("")
     .transform((d) => (d.trim() ? resolve(d.trim()) : DEFAULT_DATA_DIR)),
+  // Resolved against DATA_DIR below; "off" turns the cache off.
+  KNOWLEDGE_CACHE_DIR: z.string().trim().optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -191,6 +205,8 @@ export interface Config {
   readonly shardCount: number | "auto" | undefined;
   /** Folder of the SQLite database (unused when databaseUrl is set). */
   readonly dataDir: string;
+  /** Folder of the parsed-knowledge cache (src/knowledge/cache.ts); undefined: no cache. */
+  readonly knowledgeCacheDir: string | undefined;
   /** A PostgreSQL URL; undefined: the SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly recordQuestions: RecordQuestions;
@@ -257,6 +273,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shardIds: e.SHARD_IDS,
     shardCount: e.SHARD_COUNT,
     dataDir: e.DATA_DIR,
+    knowledgeCacheDir:
+      e.KNOWLEDGE_CACHE_DIR === undefined
+        ? join(e.DATA_DIR, "cache")
+        : e.KNOWLEDGE_CACHE_DIR.toLowerCase() === "off"
+          ? undefined
+          : resolve(e.KNOWLEDGE_CACHE_DIR),
     databaseUrl: e.DATABASE_URL,
     recordQuestions: e.RECORD_QUESTIONS,
     questionLogDays: e.QUESTION_LOG_DAYS,

@@ -22,6 +22,7 @@ import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExitCode } from "./ops/exit-codes.ts";
 import { gatewayState, startOperations, type Operations } from "./ops/operations.ts";
+import { exitOnProcessFaults } from "./ops/process-faults.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
 import { DiscordAPIError, DiscordjsErrorCodes, Events, type ClientOptions } from "discord.js";
@@ -48,6 +49,7 @@ async function main(): Promise<number> {
     secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
+  exitOnProcessFaults(log);
 
   let ops: Operations | undefined;
   try {
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
     config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR
       ? "knowledge"
       : relative(process.cwd(), config.knowledgeDir);
+  const cache = config.knowledgeCacheDir ? { dir: config.knowledgeCacheDir, log } : undefined;
   let store: KnowledgeStore;
   let cluster: Cluster | undefined;
   try {
@@ -75,11 +78,12 @@ async function main(): Promise<number> {
         sourceDir: config.knowledgeDir,
         // The same on every process, wherever its files are: versions hash file names as shown.
         displayRoot: "knowledge",
+        cache,
         cooldownAnswers: config.cooldownAnswers,
         cooldownWindowMs: config.cooldownWindowMs,
       });
       store = cluster.store;
-    } else store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display });
+    } else store = await KnowledgeStore.open(config.knowledgeDir, { displayRoot: display, cache });
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     process.stderr.write(

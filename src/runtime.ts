@@ -8,7 +8,8 @@ import { chat, commands as registry } from "./commands/index.ts";
 import type { Config } from "./config.ts";
 import type { Command, CommandData, Services } from "./interactions/command.ts";
 import { Cooldown, type CooldownPolicy } from "./interactions/cooldown.ts";
-import { Dispatcher } from "./interactions/dispatcher.ts";
+import { AUTOCOMPLETE_LIMIT, Dispatcher } from "./interactions/dispatcher.ts";
+import { TokenBucket } from "./interactions/token-bucket.ts";
 import type { Logger } from "./logger.ts";
 import type { KnowledgeStore } from "./store/knowledge-store.ts";
 import type { KnowledgeControl } from "./store/reload.ts";
@@ -63,5 +64,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const telemetry = options.telemetry;
   const cooldown = own && telemetry ? telemetry.countRefusals(own) : own;
   const observe = telemetry && ((e: InteractionEvent) => telemetry.interaction(e));
-  return { dispatcher: new Dispatcher(commands, services, { cooldown, chat, observe }), services };
+  // Per process: an autocomplete is answered by the process it reaches, so its limit is local.
+  const autocompleteLimit = options.console
+    ? undefined
+    : new TokenBucket(AUTOCOMPLETE_LIMIT.burst, AUTOCOMPLETE_LIMIT.perSecond);
+  return {
+    dispatcher: new Dispatcher(commands, services, { cooldown, chat, observe, autocompleteLimit }),
+    services,
+  };
 }

@@ -55,6 +55,7 @@ describe("loadConfig — defaults", () => {
       logFormat: "json",
       ...ONE_PROCESS,
       dataDir: DEFAULT_DATA_DIR,
+      knowledgeCacheDir: resolve(DEFAULT_DATA_DIR, "cache"),
       databaseUrl: undefined,
       recordQuestions: "unanswered",
       questionLogDays: 90,
@@ -64,6 +65,12 @@ describe("loadConfig — defaults", () => {
 
   it("GIVEN the default data folder THEN it is the repository's data/ (git-ignored) whatever the working directory", () => {
     expect(DEFAULT_DATA_DIR).toBe(resolve(import.meta.dirname, "..", "data"));
+  });
+
+  it("GIVEN KNOWLEDGE_CACHE_DIR THEN it defaults to DATA_DIR/cache, and off (any case) turns the cache off", () => {
+    expect(loadConfig({ DATA_DIR: "./var/k" }).knowledgeCacheDir).toBe(resolve("var/k/cache"));
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "off" }).knowledgeCacheDir).toBeUndefined();
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "OFF" }).knowledgeCacheDir).toBeUndefined();
   });
 
   it("GIVEN the default knowledge folder THEN it is the repository's knowledge/ whatever the working directory", () => {
@@ -102,6 +109,7 @@ describe("loadConfig — good values", () => {
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
       DATA_DIR: "./var/kizuna",
+      KNOWLEDGE_CACHE_DIR: "./var/cache",
       DATABASE_URL: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       RECORD_QUESTIONS: "all",
       QUESTION_LOG_DAYS: "30",
@@ -122,6 +130,7 @@ describe("loadConfig — good values", () => {
       logFormat: "pretty",
       ...ONE_PROCESS,
       dataDir: resolve("var/kizuna"),
+      knowledgeCacheDir: resolve("var/cache"),
       databaseUrl: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       recordQuestions: "all",
       questionLogDays: 30,
@@ -151,6 +160,20 @@ describe("loadConfig — each bad key is one problem naming the key", () => {
     [
       { DISCORD_API_BASE: "ftp://discord.com/api" },
       "DISCORD_API_BASE: must be an http(s) URL such as https://discord.com/api",
+    ],
+    ...[
+      "http://user:pw@127.0.0.1:8080/api",
+      "https://:secret-password@proxy.internal/api",
+      "http://proxy.internal/api?key=secret",
+      "http://proxy.internal/api#frag",
+      "http://proxy.internal/api?",
+    ].map((base): [Record<string, string>, string] => [
+      { DISCORD_API_BASE: base },
+      "DISCORD_API_BASE: must not hold a user name, password, query or fragment (give a proxy's credentials to the proxy, not to the URL)",
+    ]),
+    [
+      { COOLDOWN_WINDOW_SECONDS: "0" },
+      "COOLDOWN_WINDOW_SECONDS: must be 1 or more (COOLDOWN_ANSWERS=0 turns the cooldown off)",
     ],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent"],
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT: must be json or pretty"],
@@ -221,6 +244,11 @@ describe("loadConfig — the token is never echoed", () => {
     const everything = `${error.message}${error.stack ?? ""}${JSON.stringify(error)}`;
     expect(everything).not.toContain("hunter2-password");
     expect(everything).not.toContain("tiny-secret");
+  });
+
+  it("GIVEN a REST base URL with a password THEN the password is not echoed", () => {
+    const error = refusal({ DISCORD_API_BASE: "http://kizuna:hunter2-password@proxy.internal/api" });
+    expect(`${error.message}${error.stack ?? ""}${JSON.stringify(error)}`).not.toContain("hunter2");
   });
 
   it("GIVEN a good token and another bad key THEN the error does not contain the token", () => {

@@ -251,7 +251,7 @@ export class FeedbackRecorder implements Feedback {
 
   private lose(n: number): void {
     this.lost += n;
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.lastLostWarning < 60_000) return;
     this.lastLostWarning = now;
     this.log.warn({ dropped: this.lost }, "feedback writer not running; records dropped");

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { ApplicationCommandOptionType } from "discord.js";
 import { UserError } from "../errors.ts";
 import { noticeReply } from "../replies/messages.ts";
+import { safeChoices } from "../replies/safe.ts";
 import type { Reply } from "../replies/reply.ts";
 import type {
   Actor,
@@ -42,13 +43,19 @@ export interface DispatcherOptions {
   readonly chat?: ChatHandler | undefined;
   /** Told of every interaction handled (metrics: src/ops/telemetry.ts). */
   readonly observe?: ((e: InteractionEvent) => void) | undefined;
+  /** Autocompletes a user may have: past it they get no choices (see AUTOCOMPLETE_LIMIT). */
+  readonly autocompleteLimit?: { take(userId: string): boolean } | undefined;
 }
+
+/** Per user: 20 autocompletes at once, then 10 a second (fast typing stays well inside it). */
+export const AUTOCOMPLETE_LIMIT = { burst: 20, perSecond: 10 } as const;
 
 export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
   private readonly cooldown: CooldownPolicy | undefined;
   private readonly chatHandler: ChatHandler | undefined;
   private readonly observe: (e: InteractionEvent) => void;
+  private readonly autocompleteLimit: DispatcherOptions["autocompleteLimit"];
 
   constructor(
     readonly commands: readonly Command<CommandData>[],
@@ -59,6 +66,7 @@ export class Dispatcher {
     this.cooldown = options.cooldown;
     this.chatHandler = options.chat;
     this.observe = options.observe ?? (() => undefined);
+    this.autocompleteLimit = options.autocompleteLimit;
   }
 
   /**
@@ -117,19 +125,28 @@ export class Dispatcher {
     return entry && typeof entry !== "function" ? entry.defer : undefined;
   }
 
-  /** Autocomplete choices; never throws (a failure offers nothing). */
+  /**
+   * Autocomplete choices; never throws (a failure offers nothing). A user past the autocomplete
+   * limit is offered nothing either: an empty list, never an error, and no work done.
+   */
   autocomplete(
     name: string,
     focused: { name: string; value: string },
     options: Readonly<Record<string, unknown>>,
+    userId?: string,
   ): Choice[] {
     const command = this.byName.get(name);
     if (!command?.autocomplete) return [];
+    if (userId !== undefined && this.autocompleteLimit && !this.autocompleteLimit.take(userId)) return [];
     try {
       const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
-      return command
-        .autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index })
-        .slice(0, 25);
+      return safeChoices(
+        command.autocomplete({
+          focused: { name: focused.name, value },
+          options,
+          index: this.services.store.index,
+        }),
+      );
     } catch (error) {
       this.services.log.error({ err: error, command: name }, "autocomplete failed");
       return [];

@@ -32,6 +32,10 @@
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
  *                      the writes per second SQLite and PostgreSQL absorb)
+ *          --no-restart  (skip restart.ts: the real process's start to its first answer, cold
+ *                      vs warm from the knowledge cache, at each size)
+ *          --no-hostile  (skip hostile-reload.ts: reloads of the worst knowledge files, the
+ *                      event loop's longest block and the peak RSS of each)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -55,7 +59,9 @@ import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
+import { hostileReport, runHostileBench } from "./hostile-reload.ts";
 import { runPictureBenchmark } from "./pictures.ts";
+import { restartReport, runRestartBenchmark } from "./restart.ts";
 import {
   benchCountries,
   generateKnowledge,
@@ -101,6 +107,8 @@ export interface BenchOptions {
   readonly http: boolean;
   /** Run the feedback bench (recording off vs on, database writes per second). */
   readonly feedback: boolean;
+  /** Run the restart bench (cold vs warm start of the real process, restart.ts). */
+  readonly restart: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -130,6 +138,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let load = true;
   let pictures = true;
   let feedback = true;
+  let restart = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -150,6 +159,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-load") load = false;
     else if (arg === "--no-pictures") pictures = false;
     else if (arg === "--no-feedback") feedback = false;
+    else if (arg === "--no-restart") restart = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -157,7 +167,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-restart] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -180,6 +190,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     load,
     pictures,
     feedback,
+    restart,
   };
 }
 
@@ -1077,7 +1088,7 @@ export async function runBench(options: BenchOptions): Promise<{
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2).filter((a) => a !== "--no-hostile"));
   const started = performance.now();
   const { machine: m, sizes, runs } = await runBench(options);
   // The load test runs on the real knowledge through the fake Discord, after the sizes.
@@ -1098,6 +1109,10 @@ async function main(): Promise<void> {
         log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
       })
     : undefined;
+  const restart = options.restart
+    ? await runRestartBenchmark({ sizes: options.sizes, seed: options.seed })
+    : undefined;
+  const hostile = process.argv.includes("--no-hostile") ? undefined : await runHostileBench();
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1112,6 +1127,8 @@ async function main(): Promise<void> {
           ...(load ? { load } : {}),
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
+          ...(restart ? { restart } : {}),
+          ...(hostile ? { hostile } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1135,6 +1152,8 @@ async function main(): Promise<void> {
         );
     }
     if (feedback) console.log(`\n${feedbackReport(feedback)}`);
+    if (restart) console.log(`\n${restartReport(restart)}`);
+    if (hostile) console.log(`\n${hostileReport(hostile)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }
