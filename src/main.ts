@@ -273,7 +273,11 @@ function passwordOf(url: string | undefined): string | undefined {
 
 main().then(
   (code) => {
-    process.exitCode = code;
+    // main() returns only when the process is done (a signal exits from stop()): whatever is
+    // still open — the knowledge's read worker, a half-made connection — must not keep it
+    // running with its exit code unseen by the supervisor. stdout and stderr are synchronous
+    // for files and pipes, so nothing written is lost.
+    process.exit(code);
   },
   (error: unknown) => {
     process.stderr.write(`Kizuna crashed while starting: ${(error as Error).stack ?? String(error)}\n`);
