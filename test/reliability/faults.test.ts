@@ -585,7 +585,7 @@ describe("GIVEN the bot running as a process (node src/main.ts)", () => {
     const exit = await child.exited;
     // Nothing will reconnect: exit non-zero so a supervisor notices.
     expect(exit.signal).toBeNull();
-    expect(exit.code, `stdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`).toBe(77);
+    expect(exit.code, `stdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`).toBe(77); // GatewayRefused
     const errors = child.records().filter((r) => Number(r["level"]) >= 50);
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors)
