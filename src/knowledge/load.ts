@@ -271,7 +271,7 @@ async function walk(dir: string, depth: number, out: string[], w: Walk): Promise
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** Why `root` (a real path) cannot be a knowledge folder, if it obviously cannot. */
-function wrongFolder(root: string): string | undefined {
+export function wrongFolder(root: string): string | undefined {
   const home = homedir();
   if (root === "/") return "is the root of the file system, not a knowledge folder; refused";
   if (root === home) return "is the home folder, not a knowledge folder; refused";
