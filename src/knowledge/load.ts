@@ -459,8 +459,11 @@ async function assemble(
     pace,
   );
   const hash = createHash("sha256");
+  // File names too, paced: thousands of basename() calls in one go were a stretch of their own.
+  const names: string[] = [];
   for (const f of files) {
     hash.update(f.digest);
+    names.push(basename(f.display));
     await pace();
   }
   return {
@@ -469,6 +472,6 @@ async function assemble(
     facts: sorted,
     drafts,
     sources: [...sources.values()].map((s) => s.source),
-    files: files.map((f) => basename(f.display)),
+    files: names,
   };
 }
