@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
 import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
@@ -95,9 +95,10 @@ export async function loadKnowledge(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const problems = new ProblemList();
-  // Files are shown under the folder's name, never as a path of the server ("../../tmp/…").
-  const shownRoot =
-    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  // Files are shown under the folder's name, never as a path of the server that climbs out of
+  // the working folder ("../../tmp/…", which main.ts made of KNOWLEDGE_DIR). An absolute root
+  // is the caller's choice (the importer needs the real files).
+  const shownRoot = displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
   const display = (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
 
   let root: string;
