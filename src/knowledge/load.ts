@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
 import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
@@ -96,9 +96,10 @@ export async function loadKnowledge(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const problems = new ProblemList();
-  // Files are shown under the folder's name, never as a path of the server ("../../tmp/…").
-  const shownRoot =
-    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  // Files are shown under the folder's name, never as a path of the server that climbs out of
+  // the working folder ("../../tmp/…", which main.ts made of KNOWLEDGE_DIR). An absolute root
+  // is the caller's choice (the importer needs the real files).
+  const shownRoot = displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
   const display = (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
 
   let root: string;
@@ -273,7 +274,7 @@ async function walk(dir: string, depth: number, out: string[], w: Walk): Promise
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** Why `root` (a real path) cannot be a knowledge folder, if it obviously cannot. */
-function wrongFolder(root: string): string | undefined {
+export function wrongFolder(root: string): string | undefined {
   const home = homedir();
   if (root === "/") return "is the root of the file system, not a knowledge folder; refused";
   if (root === home) return "is the home folder, not a knowledge folder; refused";
@@ -475,8 +476,11 @@ async function assemble(
     pace,
   );
   const hash = createHash("sha256");
+  // File names too, paced: thousands of basename() calls in one go were a stretch of their own.
+  const names: string[] = [];
   for (const f of files) {
     hash.update(f.digest);
+    names.push(basename(f.display));
     await pace();
   }
   return {
@@ -485,6 +489,6 @@ async function assemble(
     facts: sorted,
     drafts,
     sources: [...sources.values()].map((s) => s.source),
-    files: files.map((f) => basename(f.display)),
+    files: names,
   };
 }
