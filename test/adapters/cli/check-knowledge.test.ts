@@ -27,7 +27,7 @@ describe("npm run check-knowledge", () => {
     expect(run.stdout).not.toMatch(/curation:/);
   });
 
-  it("GIVEN a 150 KB file of 50 000 empty facts THEN the first 100 problems with lines, how many more, exit 1 (no crash)", () => {
+  it("GIVEN a 150 KB file of 50 000 empty facts THEN the first 100 problems with lines, how many more, exit 65 (no crash)", () => {
     const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
     dirs.push(dir);
     cpSync("knowledge", dir, { recursive: true });
@@ -37,16 +37,16 @@ describe("npm run check-knowledge", () => {
     );
     const run = check(dir);
     expect(run.stderr).not.toMatch(/Maximum call stack/);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stderr).toMatch(/empties\.yaml:6: fact "#1": id is required/);
     expect(run.stderr).toMatch(
       /empties\.yaml:6: and 199900 more problems in this file \(only the first 100 are listed\)/,
     );
   });
 
-  it("GIVEN KNOWLEDGE_DIR=/ THEN it is refused at once, exit 1", () => {
+  it("GIVEN KNOWLEDGE_DIR=/ THEN it is refused at once, exit 65", () => {
     const run = check("/");
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stderr).toMatch(
       /^1 problem in \/:\n {2}\/: is the root of the file system, not a knowledge folder; refused/,
     );
