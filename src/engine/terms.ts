@@ -366,6 +366,10 @@ export function contentTerms(
         expansions = withClass(index, expansions, MOTION_WORDS);
       else if (isSpeechVerb(verbWord)) expansions = withClass(index, expansions, SPEECH_WORDS);
     }
+    // "When did Japan *first* open an embassy?": reopening, resuming, restoring are doing it
+    // again, not first.
+    if (q.order === "first" && token.verb && !term.startsWith("re"))
+      expansions = new Map([...expansions].filter(([t]) => !t.startsWith("re")));
     let kind = kindOf(index, q, word, token, expansions);
     if (kind === undefined) continue;
     // A name is held only as itself, its forms or a misspelling: "Christianity" is not held by

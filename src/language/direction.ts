@@ -222,7 +222,9 @@ export function directionOf(text: string): Direction {
       previousAgent !== undefined &&
       previousAgent.start + previousAgent.length === m.start - 1;
     if (sentence && (pastForm || afterSubject)) {
-      placed.add(m.code);
+      // "caused Japan to close", "urged Afghanistan to expel": the one who then acts.
+      if (ws[end] === "to") agents.add(m.code);
+      else placed.add(m.code);
       continue;
     }
     // The subject: a country opening a clause, or right after an auxiliary ("did Japan give").

@@ -27,6 +27,7 @@ describe("directionOf — who acts toward whom", () => {
     ["Who did the British defeat at Maiwand?", ["GB"], []],
     ["When did Afghan protests close an embassy?", [], []],
     ["When did Ayub Khan arrive in Japan?", [], ["JP"]],
+    ["What caused Japan to close its embassy in Kabul?", ["JP"], ["AF"]],
     ["日本の皇太子がアフガニスタンを訪問したのはいつ？", ["JP"], ["AF"]],
     ["アフガニスタンの国王が日本を訪れたのはいつですか", ["AF"], ["JP"]],
   ])("GIVEN %s THEN actors %j, targets %j", (text, agents, targets) => {
