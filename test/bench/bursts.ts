@@ -48,17 +48,23 @@ export interface BurstBenchOptions {
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Starts the fake in a child process; resolves with its address and token. */
-function startFakeChild(): Promise<{ child: ChildProcess; restBase: string; token: string }> {
+function startFakeChild(): Promise<{
+  child: ChildProcess;
+  exited: Promise<unknown>;
+  restBase: string;
+  token: string;
+}> {
   const child = fork(new URL("./fake-discord-child.ts", import.meta.url), [], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`the fake Discord exited (${code}) before it was ready`)));
     child.once("message", (m) => {
       const ready = m as { type: string; restBase: string; token: string };
-      if (ready.type === "ready") resolve({ child, restBase: ready.restBase, token: ready.token });
+      if (ready.type === "ready") resolve({ child, exited, restBase: ready.restBase, token: ready.token });
     });
   });
 }
@@ -80,7 +86,7 @@ export async function runBurstBench(options: BurstBenchOptions = {}): Promise<Bu
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const sizes = options.sizes ?? [1000, 5000];
   const users = options.users ?? 100;
-  const { child, restBase, token } = await startFakeChild();
+  const { child, exited, restBase, token } = await startFakeChild();
   const dataDir = await mkdtemp(join(os.tmpdir(), "kizuna-bursts-"));
   const config = loadConfig({
     DISCORD_TOKEN: token,
@@ -140,8 +146,8 @@ export async function runBurstBench(options: BurstBenchOptions = {}): Promise<Bu
   } finally {
     await bot.shutdown();
     store.close();
-    child.send({ type: "stop" });
-    await new Promise((resolve) => child.once("exit", resolve));
+    if (child.connected) child.send({ type: "stop" });
+    await exited;
     await rm(dataDir, { recursive: true, force: true });
   }
 }
@@ -153,6 +159,8 @@ async function main(): Promise<void> {
   const rows = await runBurstBench(sizes ? { sizes } : {});
   if (args.includes("--json")) console.log(JSON.stringify(rows, null, 2));
   else for (const row of rows) console.log(JSON.stringify(row));
+  // Answers still waiting for their edit when the bench stopped are abandoned, not awaited.
+  process.exit(process.exitCode ?? 0);
 }
 
 if (isMainModule(import.meta.url)) {
