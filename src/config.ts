@@ -4,7 +4,7 @@
  * secret's value.
  */
 import { fileURLToPath } from "node:url";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 /** The repository's own knowledge folder, so the bot works from any working directory. */
@@ -79,6 +79,8 @@ const schema = z.object({
     .string()
     .default("")
     .transform((d) => (d.trim() ? resolve(d.trim()) : DEFAULT_DATA_DIR)),
+  // Resolved against DATA_DIR below; "off" turns the cache off.
+  KNOWLEDGE_CACHE_DIR: z.string().trim().optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -110,6 +112,17 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 0.0.0.0")
     .default("0.0.0.0"),
   HTTP_PORT: positiveInt(8080, 65_535),
+  HEALTH_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 127.0.0.1")
+    .default("127.0.0.1"),
+  HEALTH_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(65_535, "must be at most 65535")
+    .optional(),
   DISCORD_PUBLIC_KEY: z
     .string()
     .trim()
@@ -177,6 +190,10 @@ export interface Config {
   readonly httpHost: string;
   /** 0 takes any free port (tests). */
   readonly httpPort: number;
+  /** Where /healthz, /readyz and /metrics are served. */
+  readonly healthHost: string;
+  /** undefined: no health server; 0: any free port (tests; the log says which). */
+  readonly healthPort: number | undefined;
   /** The application's Ed25519 public key, lower-case hex. */
   readonly publicKey: string | undefined;
   readonly redisUrl: string | undefined;
@@ -188,6 +205,8 @@ export interface Config {
   readonly shardCount: number | "auto" | undefined;
   /** Folder of the SQLite database (unused when databaseUrl is set). */
   readonly dataDir: string;
+  /** Folder of the parsed-knowledge cache (src/knowledge/cache.ts); undefined: no cache. */
+  readonly knowledgeCacheDir: string | undefined;
   /** A PostgreSQL URL; undefined: the SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
   readonly recordQuestions: RecordQuestions;
@@ -246,12 +265,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.KIZUNA_ROLE,
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
+    healthHost: e.HEALTH_HOST,
+    healthPort: e.HEALTH_PORT,
     publicKey: e.DISCORD_PUBLIC_KEY,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     shardIds: e.SHARD_IDS,
     shardCount: e.SHARD_COUNT,
     dataDir: e.DATA_DIR,
+    knowledgeCacheDir:
+      e.KNOWLEDGE_CACHE_DIR === undefined
+        ? join(e.DATA_DIR, "cache")
+        : e.KNOWLEDGE_CACHE_DIR.toLowerCase() === "off"
+          ? undefined
+          : resolve(e.KNOWLEDGE_CACHE_DIR),
     databaseUrl: e.DATABASE_URL,
     recordQuestions: e.RECORD_QUESTIONS,
     questionLogDays: e.QUESTION_LOG_DAYS,

@@ -18,6 +18,8 @@ const ONE_PROCESS = {
   role: "bot",
   httpHost: "0.0.0.0",
   httpPort: 8080,
+  healthHost: "127.0.0.1",
+  healthPort: undefined,
   publicKey: undefined,
   redisUrl: undefined,
   redisPrefix: "kizuna:",
@@ -53,6 +55,7 @@ describe("loadConfig — defaults", () => {
       logFormat: "json",
       ...ONE_PROCESS,
       dataDir: DEFAULT_DATA_DIR,
+      knowledgeCacheDir: resolve(DEFAULT_DATA_DIR, "cache"),
       databaseUrl: undefined,
       recordQuestions: "unanswered",
       questionLogDays: 90,
@@ -62,6 +65,12 @@ describe("loadConfig — defaults", () => {
 
   it("GIVEN the default data folder THEN it is the repository's data/ (git-ignored) whatever the working directory", () => {
     expect(DEFAULT_DATA_DIR).toBe(resolve(import.meta.dirname, "..", "data"));
+  });
+
+  it("GIVEN KNOWLEDGE_CACHE_DIR THEN it defaults to DATA_DIR/cache, and off (any case) turns the cache off", () => {
+    expect(loadConfig({ DATA_DIR: "./var/k" }).knowledgeCacheDir).toBe(resolve("var/k/cache"));
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "off" }).knowledgeCacheDir).toBeUndefined();
+    expect(loadConfig({ KNOWLEDGE_CACHE_DIR: "OFF" }).knowledgeCacheDir).toBeUndefined();
   });
 
   it("GIVEN the default knowledge folder THEN it is the repository's knowledge/ whatever the working directory", () => {
@@ -100,6 +109,7 @@ describe("loadConfig — good values", () => {
       LOG_LEVEL: "debug",
       LOG_FORMAT: "pretty",
       DATA_DIR: "./var/kizuna",
+      KNOWLEDGE_CACHE_DIR: "./var/cache",
       DATABASE_URL: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       RECORD_QUESTIONS: "all",
       QUESTION_LOG_DAYS: "30",
@@ -120,6 +130,7 @@ describe("loadConfig — good values", () => {
       logFormat: "pretty",
       ...ONE_PROCESS,
       dataDir: resolve("var/kizuna"),
+      knowledgeCacheDir: resolve("var/cache"),
       databaseUrl: "postgresql://kizuna:pw@db.internal:5433/kizuna",
       recordQuestions: "all",
       questionLogDays: 30,
@@ -267,6 +278,17 @@ describe("loadConfig — running at scale", () => {
       redisUrl: "redis://127.0.0.1:6379/2",
       redisPrefix: "kz-prod:",
     });
+  });
+
+  it("GIVEN HEALTH_PORT and HEALTH_HOST THEN the health server's address; a bad one is refused", () => {
+    expect(loadConfig({ HEALTH_PORT: "9464", HEALTH_HOST: "0.0.0.0" })).toMatchObject({
+      healthPort: 9464,
+      healthHost: "0.0.0.0",
+    });
+    expect(refusal({ HEALTH_PORT: "70000", HEALTH_HOST: "a b" }).problems).toEqual([
+      "HEALTH_HOST: must be a host name or an IP address, such as 127.0.0.1",
+      "HEALTH_PORT: must be at most 65535",
+    ]);
   });
 
   it("GIVEN a gateway's shards THEN ids and ranges are listed and the count is a number or auto", () => {

@@ -5,6 +5,7 @@
  * the process is on its own, as before.
  */
 import type { Logger } from "../logger.ts";
+import type { KnowledgeCacheOptions } from "../knowledge/cache.ts";
 import { KnowledgeError } from "../knowledge/problems.ts";
 import { KnowledgeStore } from "../store/knowledge-store.ts";
 import { SharedCooldown } from "./cooldown.ts";
@@ -23,6 +24,8 @@ export interface ClusterOptions {
   /** KNOWLEDGE_DIR: what this process starts from when Redis holds no version, and what /reload publishes. */
   readonly sourceDir: string;
   readonly displayRoot: string;
+  /** The knowledge cache: a restart takes the mirror's files from it when they are unchanged. */
+  readonly cache?: KnowledgeCacheOptions | undefined;
   readonly cooldownAnswers: number;
   readonly cooldownWindowMs: number;
   /** How long start-up waits for Redis before going on without it (default 2 s). */
@@ -143,14 +146,14 @@ async function openKnowledge(
   reachable: boolean,
   options: ClusterOptions,
 ): Promise<KnowledgeStore> {
-  const { log, displayRoot } = options;
+  const { log, displayRoot, cache } = options;
   const current = reachable ? await redis.get(keys.current).catch(() => null) : null;
   if (current) {
     try {
       const files = await fetchFiles(redis, keys, current, mirror);
       if (typeof files === "string") throw new Error(files);
       await mirror.write(files);
-      const store = await KnowledgeStore.open(mirror.dir, { displayRoot });
+      const store = await KnowledgeStore.open(mirror.dir, { displayRoot, cache });
       if (store.version === current) return store;
       store.close();
       throw new Error(`the files make version ${store.version}`);
@@ -164,5 +167,5 @@ async function openKnowledge(
   const taken = await snapshot(options.sourceDir, displayRoot);
   if (taken.problems.length > 0) throw new KnowledgeError(taken.problems);
   await mirror.write(taken.files);
-  return KnowledgeStore.open(mirror.dir, { displayRoot });
+  return KnowledgeStore.open(mirror.dir, { displayRoot, cache });
 }

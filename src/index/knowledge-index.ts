@@ -77,6 +77,21 @@ export function pairKey(a: string, b: string): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
 }
 
+/** A fact's analysis as a later build takes it over (`ordinal`: where its terms are in `factTerms`). */
+export type PriorFact = Pick<IndexedFact, "fact" | "ordinal" | "countries" | "hasNumber" | "meaning">;
+
+/**
+ * What a build can take over from an earlier analysis of the same fact objects: the live
+ * index on a reload, or the knowledge cache's copy of one on a restart (src/knowledge/cache.ts).
+ */
+export interface PriorIndex {
+  readonly byId: ReadonlyMap<string, PriorFact>;
+  readonly factTerms: FactTerms;
+  readonly terms: readonly string[];
+  /** Words as written and their index term. */
+  readonly surface: Iterable<readonly [string, string]>;
+}
+
 export interface BuildOptions {
   /** Longest stretch of work between two yields to the event loop, in ms (buildAsync). */
   readonly sliceMs?: number;
@@ -84,7 +99,7 @@ export interface BuildOptions {
    * The index being replaced: facts that are the very same objects in both (the loader
    * keeps the facts of unchanged files) reuse its analysis.
    */
-  readonly previous?: KnowledgeIndex | undefined;
+  readonly previous?: PriorIndex | undefined;
   /** Told how many facts are indexed so far, at the build's pauses (buildAsync), for progress reports. */
   readonly onProgress?: (factsIndexed: number, facts: number) => void;
 }
@@ -191,7 +206,7 @@ export class KnowledgeIndex {
   }
 
   /** Builds the index in one go (tests, the CLI, small knowledge). */
-  static build(knowledge: Knowledge, previous?: KnowledgeIndex): KnowledgeIndex {
+  static build(knowledge: Knowledge, previous?: PriorIndex): KnowledgeIndex {
     const steps = buildSteps(knowledge, previous);
     let step = steps.next();
     while (!step.done) step = steps.next();
@@ -409,7 +424,7 @@ interface Analysis {
  * weights, the countries named, the people's names, and the words as written. A fact the
  * previous index holds as the same object copies its terms (ids translated) and analysis.
  */
-function* buildSteps(knowledge: Knowledge, previous?: KnowledgeIndex): Generator<number | void, Parts, void> {
+function* buildSteps(knowledge: Knowledge, previous?: PriorIndex): Generator<number | void, Parts, void> {
   const relations = new Map<string, Relation>();
   const relationByPair = new Map<string, Relation>();
   const relationsByCountry = new Map<string, Relation[]>();

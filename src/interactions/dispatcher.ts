@@ -24,6 +24,7 @@ import type {
   SlowComponent,
 } from "./command.ts";
 import type { CooldownPolicy } from "./cooldown.ts";
+import type { InteractionEvent } from "../ops/telemetry.ts";
 
 export interface ChatOptions {
   /** In auto-answer channels the bot stays silent when it does not know. */
@@ -40,6 +41,8 @@ export interface DispatcherOptions {
   readonly cooldown?: CooldownPolicy | undefined;
   /** Answers chat questions; without one, chat gets no reply. */
   readonly chat?: ChatHandler | undefined;
+  /** Told of every interaction handled (metrics: src/ops/telemetry.ts). */
+  readonly observe?: ((e: InteractionEvent) => void) | undefined;
   /** Autocompletes a user may have: past it they get no choices (see AUTOCOMPLETE_LIMIT). */
   readonly autocompleteLimit?: { take(userId: string): boolean } | undefined;
 }
@@ -51,6 +54,7 @@ export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
   private readonly cooldown: CooldownPolicy | undefined;
   private readonly chatHandler: ChatHandler | undefined;
+  private readonly observe: (e: InteractionEvent) => void;
   private readonly autocompleteLimit: DispatcherOptions["autocompleteLimit"];
 
   constructor(
@@ -61,6 +65,7 @@ export class Dispatcher {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
     this.cooldown = options.cooldown;
     this.chatHandler = options.chat;
+    this.observe = options.observe ?? (() => undefined);
     this.autocompleteLimit = options.autocompleteLimit;
   }
 
@@ -242,19 +247,20 @@ export class Dispatcher {
     };
     try {
       const reply = await body(index);
-      this.services.log.info(
-        { ...log, ms: round(performance.now() - started), outcome: "ok" },
-        "interaction",
-      );
+      const ms = round(performance.now() - started);
+      this.services.log.info({ ...log, ms, outcome: "ok" }, "interaction");
+      this.observe({ ...meta, outcome: "ok", ms });
       return reply;
     } catch (error) {
       const ms = round(performance.now() - started);
       if (error instanceof UserError) {
         this.services.log.info({ ...log, ms, outcome: "user-error", code: error.code }, "interaction");
+        this.observe({ ...meta, outcome: "user-error", ms });
         return noticeReply(error.message);
       }
       const ref = randomBytes(3).toString("hex");
       this.services.log.error({ ...log, ms, outcome: "error", ref, err: error }, "interaction failed");
+      this.observe({ ...meta, outcome: "error", ms });
       return noticeReply(
         `Something went wrong on my side (ref ${ref}); it has been logged. Please try again.`,
       );

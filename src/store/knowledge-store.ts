@@ -8,7 +8,9 @@
 import { watch, type FSWatcher } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { KnowledgeIndex } from "../index/knowledge-index.ts";
-import { loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
+import { readKnowledgeCache, writeKnowledgeCache, type KnowledgeCacheOptions } from "../knowledge/cache.ts";
+import { INLINE_MAX_BYTES, loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
+import { ReadPool, type ReadPoolOptions } from "../knowledge/read-pool.ts";
 import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
 import type { Fact, Knowledge } from "../knowledge/types.ts";
 import { pacer } from "../pace.ts";
@@ -46,6 +48,10 @@ export interface ReloadOptions {
 export interface StoreOptions {
   /** How files are shown in problems ("knowledge/x.yaml"). */
   readonly displayRoot?: string;
+  /** The knowledge cache (KNOWLEDGE_CACHE_DIR) opening uses and writes; absent: none. */
+  readonly cache?: KnowledgeCacheOptions | undefined;
+  /** The read worker's memory and time limits (defaults: READ_WORKER_HEAP_MB, readTimeLimitMs). */
+  readonly readLimits?: Pick<ReadPoolOptions, "maxOldGenerationSizeMb" | "timeLimitMs">;
 }
 
 export class KnowledgeStore {
@@ -62,6 +68,11 @@ export class KnowledgeStore {
     private readonly options: StoreOptions,
     /** Parsed files kept between reloads: only changed files are read again. */
     private readonly cache: LoadCache = newLoadCache(),
+    /**
+     * The worker thread every reload reads its files in (started with the store, stopped by
+     * close()): a small file can cost a second of parsing too, so none is parsed on this thread.
+     */
+    private readers?: ReadPool,
   ) {
     this.live = index;
   }
@@ -69,11 +80,32 @@ export class KnowledgeStore {
   /** Loads the folder; throws KnowledgeError listing every problem. */
   static async open(dir: string, options: StoreOptions = {}): Promise<KnowledgeStore> {
     const cache = newLoadCache();
-    // Opening comes before the bot connects: nothing waits on the event loop yet, so every
-    // file is read on this thread (a worker thread would cost ~100 MB for nothing).
-    const result = await loadKnowledge(dir, options.displayRoot, cache, { readers: "inline" });
-    if (!result.ok) throw new KnowledgeError(result.problems);
-    return new KnowledgeStore(dir, await KnowledgeIndex.buildAsync(result.knowledge), options, cache);
+    // A restart over unchanged files takes them, and their facts' analysis, from the cache.
+    const cached =
+      options.cache &&
+      (await readKnowledgeCache(dir, options.displayRoot ?? "knowledge", cache, options.cache));
+    if (cached) {
+      const index = await KnowledgeIndex.buildAsync(cached.knowledge, { previous: cached.prior });
+      return new KnowledgeStore(dir, index, options, cache, new ReadPool(options.readLimits));
+    }
+    const readers = new ReadPool(options.readLimits);
+    // Opening comes before the bot connects: nothing waits on the event loop yet, so small
+    // files are read on this thread (faster, and the worker's heap stays small); big ones go
+    // to the worker for its memory and time limits.
+    const result = await loadKnowledge(dir, options.displayRoot, cache, {
+      readers,
+      inlineMaxBytes: INLINE_MAX_BYTES,
+    }).catch(async (error: unknown) => {
+      await readers.close();
+      throw error;
+    });
+    if (!result.ok) {
+      await readers.close();
+      throw new KnowledgeError(result.problems);
+    }
+    const index = await KnowledgeIndex.buildAsync(result.knowledge);
+    if (options.cache) await writeKnowledgeCache(index, cache, options.cache);
+    return new KnowledgeStore(dir, index, options, cache, readers);
   }
 
   /** Wraps an already built index (tests, benchmarks). */
@@ -118,6 +150,7 @@ export class KnowledgeStore {
   /** Stops watching; a change seen just before is not reloaded any more (shutdown). */
   close(): void {
     this.closed = true;
+    void this.readers?.close();
     clearTimeout(this.pending);
     this.watcher?.close();
     this.watcher = undefined;
@@ -130,6 +163,7 @@ export class KnowledgeStore {
     let result: ReloadResult;
     try {
       const loaded = await loadKnowledge(this.dir, this.options.displayRoot, this.cache, {
+        readers: (this.readers ??= new ReadPool(this.options.readLimits)),
         ...(progress && { onFile: (filesRead, files) => progress({ phase: "reading", filesRead, files }) }),
       });
       const expected = options.expectVersion;

@@ -33,6 +33,10 @@
  *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
  *                      the writes per second SQLite and PostgreSQL absorb)
  *          --no-bursts  (skip bursts.ts: 1 000 and 5 000 /ask at once, the fake in its own process)
+ *          --no-restart  (skip restart.ts: the real process's start to its first answer, cold
+ *                      vs warm from the knowledge cache, at each size)
+ *          --no-hostile  (skip hostile-reload.ts: reloads of the worst knowledge files, the
+ *                      event loop's longest block and the peak RSS of each)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -57,7 +61,9 @@ import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
 import { runBurstBench } from "./bursts.ts";
+import { hostileReport, runHostileBench } from "./hostile-reload.ts";
 import { runPictureBenchmark } from "./pictures.ts";
+import { restartReport, runRestartBenchmark } from "./restart.ts";
 import {
   benchCountries,
   generateKnowledge,
@@ -103,6 +109,8 @@ export interface BenchOptions {
   readonly http: boolean;
   /** Run the feedback bench (recording off vs on, database writes per second). */
   readonly feedback: boolean;
+  /** Run the restart bench (cold vs warm start of the real process, restart.ts). */
+  readonly restart: boolean;
 }
 
 /** With --quick the file reload stops here: at 100 000 facts open + reload take minutes. */
@@ -132,6 +140,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
   let load = true;
   let pictures = true;
   let feedback = true;
+  let restart = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -154,6 +163,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-feedback") feedback = false;
     else if (arg === "--no-bursts")
       continue; // read by main(): see bursts.ts
+    else if (arg === "--no-restart") restart = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
     else if (arg === "--cpu-prof") {
@@ -161,7 +171,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-bursts] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-restart] [--no-hostile] [--no-bursts] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -184,6 +194,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     load,
     pictures,
     feedback,
+    restart,
   };
 }
 
@@ -1081,7 +1092,7 @@ export async function runBench(options: BenchOptions): Promise<{
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2).filter((a) => a !== "--no-hostile"));
   const started = performance.now();
   const { machine: m, sizes, runs } = await runBench(options);
   // The load test runs on the real knowledge through the fake Discord, after the sizes.
@@ -1103,6 +1114,10 @@ async function main(): Promise<void> {
       })
     : undefined;
   const bursts = process.argv.includes("--no-bursts") ? undefined : await runBurstBench();
+  const restart = options.restart
+    ? await runRestartBenchmark({ sizes: options.sizes, seed: options.seed })
+    : undefined;
+  const hostile = process.argv.includes("--no-hostile") ? undefined : await runHostileBench();
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1118,6 +1133,8 @@ async function main(): Promise<void> {
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
           ...(bursts ? { bursts } : {}),
+          ...(restart ? { restart } : {}),
+          ...(hostile ? { hostile } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1145,6 +1162,8 @@ async function main(): Promise<void> {
       console.log(
         `\nBursts (fake Discord in its own process):\n${bursts.map((b) => `  ${JSON.stringify(b)}`).join("\n")}`,
       );
+    if (restart) console.log(`\n${restartReport(restart)}`);
+    if (hostile) console.log(`\n${hostileReport(hostile)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }

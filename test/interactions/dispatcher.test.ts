@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from "discord.js";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chat, commands } from "../../commands/index.ts";
+import { chat, commands } from "../../src/commands/index.ts";
 import { UserError } from "../../src/errors.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import { defineCommand, type Actor } from "../../src/interactions/command.ts";

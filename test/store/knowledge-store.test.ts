@@ -1,5 +1,6 @@
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -225,6 +226,49 @@ describe("KnowledgeStore.reload", () => {
   });
 });
 
+describe("KnowledgeStore.reload — hostile files", () => {
+  it("GIVEN a small file whose parse takes about a second WHEN reloaded THEN it is parsed off the event loop: no stall over 400 ms", async () => {
+    // 30 KB of quoted line continuations: under the old 32 KB line for parsing on this thread.
+    await writeFile(join(dir, "slow.yaml"), `relation: "${"\\\n".repeat(15_000)}"\n`);
+    let last = performance.now();
+    let longest = 0;
+    const beat = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    try {
+      const result = expectRefused(await store.reload());
+      // The stretch up to now counts too: a reload that blocked throughout never let the timer run.
+      longest = Math.max(longest, performance.now() - last);
+      expect([...new Set(result.problems.map((p) => p.file))]).toEqual(["knowledge/slow.yaml"]);
+    } finally {
+      clearInterval(beat);
+    }
+    expect(longest).toBeLessThan(400);
+    expect(store.index.facts).toHaveLength(7);
+  });
+
+  it("GIVEN a file that outruns the reader's memory limit WHEN reloaded THEN it is reported by name and the old knowledge keeps serving", async () => {
+    const limited = await KnowledgeStore.open(dir, { readLimits: { maxOldGenerationSizeMb: 64 } });
+    try {
+      // 1.5 MB of empty entries: 500 000 YAML nodes, far more memory than any real file needs.
+      await writeFile(join(dir, "empties.yaml"), `facts: [${Array(500_000).fill("{}").join(",")}]\n`);
+      const result = expectRefused(await limited.reload());
+      expect(result.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+        "knowledge/empties.yaml: needed more than 64 MB of memory to read and check; refused (its reader was stopped)",
+      ]);
+      expect(result.keptVersion).toBe(limited.version);
+      expect(limited.index.facts).toHaveLength(7);
+      // The next reload has a new reader.
+      await rm(join(dir, "empties.yaml"));
+      expect(expectOk(await limited.reload()).facts).toBe(7);
+    } finally {
+      limited.close();
+    }
+  });
+});
+
 describe("KnowledgeStore.fromIndex and diffFacts", () => {
   it("GIVEN an existing index THEN the store serves it as is", () => {
     const other = KnowledgeStore.fromIndex(dir, store.index);
@@ -335,6 +379,20 @@ describe("KnowledgeStore.close", () => {
     store.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(reloads).toBe(0);
+  });
+});
+
+describe("KnowledgeStore.close ends its read worker", () => {
+  it("GIVEN a closed store THEN a reload reads nothing (its worker is stopped) and the knowledge stays as it was", async () => {
+    expectOk(await store.reload());
+    const version = store.version;
+    store.close();
+    await appendFile(brazilJapan(), NEW_FACT);
+    const refused = expectRefused(await store.reload());
+    expect(refused.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+      "knowledge/brazil-japan.yaml: was not read: the knowledge store is closing",
+    ]);
+    expect(store.version).toBe(version);
   });
 });
 
