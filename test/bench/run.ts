@@ -32,6 +32,7 @@
  *                      sustained rate for 60 s — 10 s with --quick — with a reload in the middle)
  *          --no-feedback  (skip feedback.ts: /ask with recording off vs on at 10 000 facts, and
  *                      the writes per second SQLite and PostgreSQL absorb)
+ *          --no-bursts  (skip bursts.ts: 1 000 and 5 000 /ask at once, the fake in its own process)
  *          --no-restart  (skip restart.ts: the real process's start to its first answer, cold
  *                      vs warm from the knowledge cache, at each size)
  *          --no-hostile  (skip hostile-reload.ts: reloads of the worst knowledge files, the
@@ -59,6 +60,7 @@ import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
+import { runBurstBench } from "./bursts.ts";
 import { hostileReport, runHostileBench } from "./hostile-reload.ts";
 import { runPictureBenchmark } from "./pictures.ts";
 import { restartReport, runRestartBenchmark } from "./restart.ts";
@@ -159,6 +161,8 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === "--no-load") load = false;
     else if (arg === "--no-pictures") pictures = false;
     else if (arg === "--no-feedback") feedback = false;
+    else if (arg === "--no-bursts")
+      continue; // read by main(): see bursts.ts
     else if (arg === "--no-restart") restart = false;
     else if (arg === "--questions") questions = Number(value());
     else if (arg === "--seed") seed = value();
@@ -167,7 +171,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       cpuProf = next && /^\d+$/.test(next) ? Number(argv[++i]) : "largest";
     } else if (arg === "--help" || arg === "-h") {
       console.log(
-        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-restart] [--seed S]",
+        "npm run -s bench -- [--sizes 1000,10000,100000] [--quick] [--questions N] [--json] [--cpu-prof [size]] [--full] [--no-files] [--no-e2e] [--no-http] [--no-load] [--no-pictures] [--no-feedback] [--no-restart] [--no-hostile] [--no-bursts] [--seed S]",
       );
       process.exit(0);
     } else throw new Error(`unknown option ${arg}`);
@@ -1109,6 +1113,7 @@ async function main(): Promise<void> {
         log: options.json ? (line) => process.stderr.write(`${line}\n`) : (line) => console.log(line),
       })
     : undefined;
+  const bursts = process.argv.includes("--no-bursts") ? undefined : await runBurstBench();
   const restart = options.restart
     ? await runRestartBenchmark({ sizes: options.sizes, seed: options.seed })
     : undefined;
@@ -1127,6 +1132,7 @@ async function main(): Promise<void> {
           ...(load ? { load } : {}),
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
+          ...(bursts ? { bursts } : {}),
           ...(restart ? { restart } : {}),
           ...(hostile ? { hostile } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
@@ -1152,6 +1158,10 @@ async function main(): Promise<void> {
         );
     }
     if (feedback) console.log(`\n${feedbackReport(feedback)}`);
+    if (bursts)
+      console.log(
+        `\nBursts (fake Discord in its own process):\n${bursts.map((b) => `  ${JSON.stringify(b)}`).join("\n")}`,
+      );
     if (restart) console.log(`\n${restartReport(restart)}`);
     if (hostile) console.log(`\n${hostileReport(hostile)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);

@@ -6,7 +6,7 @@ describe("WorkQueue", () => {
     const q = new WorkQueue();
     const started: string[] = [];
     let afterFirst = -1;
-    const all: Promise<void>[] = [];
+    const all: Promise<unknown>[] = [];
     for (let i = 0; i < 3; i++) all.push(q.push("autocomplete", () => started.push(`a${i}`)));
     all.push(
       q.push("command", () => {
@@ -16,13 +16,13 @@ describe("WorkQueue", () => {
       }),
     );
     all.push(q.push("command", () => started.push("c1")));
-    expect(q.waiting).toEqual({ command: 2, autocomplete: 3 });
+    expect(q.waiting).toEqual({ command: 2, autocomplete: 3, later: 0 });
     await Promise.all(all);
     expect(started).toEqual(["c0", "c1", "a0", "a1", "a2"]);
     expect(afterFirst).toBe(1);
   });
 
-  it("GIVEN a task THEN it is told how long it waited, and a failing task does not stop the queue", async () => {
+  it("GIVEN a task THEN it is told how long it waited, gets its result back, and a failing task does not stop the queue", async () => {
     let now = 0;
     const q = new WorkQueue(() => now);
     const waited: number[] = [];
@@ -34,8 +34,21 @@ describe("WorkQueue", () => {
       throw new Error("async bug");
     });
     now = 2_500;
-    const third = q.push("command", (ms) => waited.push(ms));
-    await Promise.all([first, second, third]);
+    const third = q.push("later", (ms) => (waited.push(ms), "answer"));
+    await expect(first).rejects.toThrow("bug");
+    await expect(second).rejects.toThrow("async bug");
+    expect(await third).toBe("answer");
     expect(waited).toEqual([2_500, 0]);
+  });
+
+  it("GIVEN answers of deferred interactions THEN they wait for autocompletes and commands", async () => {
+    const q = new WorkQueue();
+    const started: string[] = [];
+    await Promise.all([
+      q.push("later", () => started.push("later")),
+      q.push("autocomplete", () => started.push("autocomplete")),
+      q.push("command", () => started.push("command")),
+    ]);
+    expect(started).toEqual(["command", "autocomplete", "later"]);
   });
 });
