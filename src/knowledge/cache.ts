@@ -29,7 +29,7 @@ import type { FactMeaning, HeldRole } from "../index/fact-meaning.ts";
 import { findRoles, type Role } from "../language/roles.ts";
 import type { Logger } from "../logger.ts";
 import type { HistoricalDate, Precision } from "./dates.ts";
-import { assembleFiles, keyOf, listFiles, MAX_FILE_BYTES, type LoadCache } from "./load.ts";
+import { assembleFiles, keyOf, listFiles, MAX_FILE_BYTES, newLoadCache, type LoadCache } from "./load.ts";
 import type { ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Localized, Source } from "./types.ts";
 
@@ -167,7 +167,6 @@ export async function readKnowledgeCache(
 ): Promise<CachedKnowledge | undefined> {
   const { log } = options;
   const started = performance.now();
-  const ms = (from: number) => Math.round(performance.now() - from);
   const listed = await listAndHash(dir, displayRoot);
   const hashed = performance.now();
   if (!listed) {
@@ -186,12 +185,16 @@ export async function readKnowledgeCache(
   }
   try {
     const read = performance.now();
-    const cached = decode(bytes, listed, content, await programHash(), loadCache);
+    // Strings and dates are shared through a table of their own until the cache has passed every check.
+    const staged = newLoadCache();
+    const cached = decode(bytes, listed, content, await programHash(), staged);
     const decoded = performance.now();
     const assembled = await assembleFiles(cached.files);
     if (!assembled.ok) throw new Unusable(`its files fail the checks (${assembled.problems[0]?.message})`);
     if (assembled.knowledge.version !== content.slice(0, 12))
       throw new Unusable(`it makes version ${assembled.knowledge.version}, not ${content.slice(0, 12)}`);
+    for (const [text, shared] of staged.strings) if (!loadCache.strings.has(text)) loadCache.strings.set(text, shared);
+    for (const [edtf, date] of staged.dates) if (!loadCache.dates.has(edtf)) loadCache.dates.set(edtf, date);
     for (const [i, f] of listed.entries()) loadCache.files.set(f.path, { key: f.key, parsed: cached.files[i]! });
     log.info(
       {
@@ -199,7 +202,12 @@ export async function readKnowledgeCache(
         version: assembled.knowledge.version,
         files: listed.length,
         // Where a warm start's time goes: hashing the files, reading and decoding the cache, the cross-file checks.
-        ms: { hash: ms(started) - ms(hashed), read: Math.round(read - hashed), decode: Math.round(decoded - read), assemble: ms(decoded) },
+        ms: {
+          hash: Math.round(hashed - started),
+          read: Math.round(read - hashed),
+          decode: Math.round(decoded - read),
+          assemble: Math.round(performance.now() - decoded),
+        },
       },
       "knowledge taken from the cache",
     );
