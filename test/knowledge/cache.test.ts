@@ -159,6 +159,15 @@ describe("knowledge cache — a warm start", () => {
     expect(warm.index.byId.get("bj-1895-treaty")!.fact).toBe(fact);
   });
 
+  it("GIVEN a file that starts with a byte-order mark THEN it hashes as the loader hashes it and the cache is used", async () => {
+    const path = join(dir, "brazil-japan.yaml");
+    await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), await readFile(path)]));
+    await open();
+    logged();
+    await open();
+    expect(logged()).toEqual(["knowledge taken from the cache"]);
+  });
+
   it("GIVEN the same files in another folder (a cluster's mirror is a new folder every start) THEN the cache serves it", async () => {
     const cold = await open();
     const elsewhere = join(root, "mirror");
