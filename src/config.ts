@@ -51,6 +51,12 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_API_BASE: z
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as https://discord.com/api" })
+    // @discordjs/rest puts the base into every error's `url`: a password in it would be in every
+    // log line about a failed request. A query or fragment would be cut off by the paths appended.
+    .refine((u) => !/[?#]/.test(u) && !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+      error:
+        "must not hold a user name, password, query or fragment (give a proxy's credentials to the proxy, not to the URL)",
+    })
     .default("https://discord.com/api")
     .transform((u) => u.replace(/\/+$/, "")),
   KNOWLEDGE_DIR: z
@@ -62,7 +68,13 @@ const schema = z.object({
   ADMIN_USER_IDS: idList,
   CHAT_CHANNEL_IDS: idList,
   COOLDOWN_ANSWERS: positiveInt(5, 1000),
-  COOLDOWN_WINDOW_SECONDS: positiveInt(30, 86_400),
+  // 0 would silently turn the cooldown off; COOLDOWN_ANSWERS=0 is the one way to do that.
+  COOLDOWN_WINDOW_SECONDS: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(1, "must be 1 or more (COOLDOWN_ANSWERS=0 turns the cooldown off)")
+    .max(86_400, "must be at most 86400")
+    .default(30),
   DATA_DIR: z
     .string()
     .default("")
@@ -100,6 +112,17 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 0.0.0.0")
     .default("0.0.0.0"),
   HTTP_PORT: positiveInt(8080, 65_535),
+  HEALTH_HOST: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address, such as 127.0.0.1")
+    .default("127.0.0.1"),
+  HEALTH_PORT: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(0, "must be 0 or more")
+    .max(65_535, "must be at most 65535")
+    .optional(),
   DISCORD_PUBLIC_KEY: z
     .string()
     .trim()
@@ -167,6 +190,10 @@ export interface Config {
   readonly httpHost: string;
   /** 0 takes any free port (tests). */
   readonly httpPort: number;
+  /** Where /healthz, /readyz and /metrics are served. */
+  readonly healthHost: string;
+  /** undefined: no health server; 0: any free port (tests; the log says which). */
+  readonly healthPort: number | undefined;
   /** The application's Ed25519 public key, lower-case hex. */
   readonly publicKey: string | undefined;
   readonly redisUrl: string | undefined;
@@ -238,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: e.KIZUNA_ROLE,
     httpHost: e.HTTP_HOST,
     httpPort: e.HTTP_PORT,
+    healthHost: e.HEALTH_HOST,
+    healthPort: e.HEALTH_PORT,
     publicKey: e.DISCORD_PUBLIC_KEY,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,

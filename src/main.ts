@@ -20,9 +20,12 @@ import { loadDotenv } from "./env.ts";
 import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { ExitCode } from "./ops/exit-codes.ts";
+import { gatewayState, startOperations, type Operations } from "./ops/operations.ts";
+import { exitOnProcessFaults } from "./ops/process-faults.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
-import type { ClientOptions } from "discord.js";
+import { DiscordAPIError, DiscordjsErrorCodes, Events, type ClientOptions } from "discord.js";
 
 async function main(): Promise<number> {
   loadDotenv();
@@ -32,7 +35,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\nSee .env.example for every key.\n`);
-    return 1;
+    return ExitCode.Config;
   }
   // Read once, validated above. discord.js's Client would read SHARD_COUNT and SHARDS from the
   // environment again by itself (its ShardingManager convention) and choke on "auto".
@@ -46,6 +49,16 @@ async function main(): Promise<number> {
     secrets: [config.token, config.feedbackSecret, config.databaseUrl, passwordOf(config.databaseUrl)],
     ...(consoleMode ? { destination: pino.destination(2) } : {}),
   });
+  exitOnProcessFaults(log);
+
+  let ops: Operations | undefined;
+  try {
+    ops = consoleMode ? undefined : await startOperations(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, `cannot listen on ${config.healthHost}:${config.healthPort} (HEALTH_PORT)`);
+    log.flush();
+    return ExitCode.Unavailable;
+  }
 
   const display =
     config.knowledgeDir === DEFAULT_KNOWLEDGE_DIR
@@ -76,8 +89,10 @@ async function main(): Promise<number> {
     process.stderr.write(
       `Kizuna will not start: ${error.message}\nFix the files (npm run check-knowledge) and start again.\n`,
     );
-    return 1;
+    await ops?.close();
+    return ExitCode.InvalidKnowledge;
   }
+  ops?.telemetry.watchKnowledge(store);
   store.onReload((r) =>
     r.ok
       ? log.info(
@@ -108,6 +123,7 @@ async function main(): Promise<number> {
     shared: cluster ? { cooldown: cluster.cooldown, knowledge: cluster.knowledge } : undefined,
     console: consoleMode,
     feedback,
+    telemetry: ops?.telemetry,
   });
   if (consoleMode) {
     await runConsole(dispatcher, {
@@ -117,7 +133,7 @@ async function main(): Promise<number> {
     });
     store.close();
     await feedback.close();
-    return 0;
+    return ExitCode.Ok;
   }
 
   let stopping = false;
@@ -125,11 +141,13 @@ async function main(): Promise<number> {
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      ops?.telemetry.stopping();
       log.info({ signal }, "shutting down");
       store.close();
       await stopTransport();
       await cluster?.close().catch(() => undefined);
       await feedback.close();
+      await ops?.close();
       log.flush();
       process.exit(0);
     };
@@ -150,9 +168,10 @@ async function main(): Promise<number> {
       log.fatal({ err: error }, `cannot listen on ${config.httpHost}:${config.httpPort}`);
       await cluster?.close().catch(() => undefined);
       log.flush();
-      return 1;
+      return ExitCode.Unavailable;
     }
     onSignal(() => worker.close());
+    ops?.telemetry.serving();
     // Runs until a signal; the listening server keeps the process alive.
     return await new Promise<number>(() => undefined);
   }
@@ -164,10 +183,14 @@ async function main(): Promise<number> {
     log.fatal({ err: error }, "cannot plan the gateway's shards");
     await cluster?.close().catch(() => undefined);
     log.flush();
-    return 1;
+    return ExitCode.Unavailable;
   }
   const bot = startBot({ config, dispatcher, log, clientOptions });
   onSignal(() => bot.shutdown());
+  ops?.telemetry.watchGateway(() => gatewayState(bot.client));
+  // discord.js emits this only for close codes it will not recover from (4004, 4010–4014).
+  let refusedWith: number | undefined;
+  bot.client.once(Events.ShardDisconnect, (event) => (refusedWith = event.code));
   try {
     await bot.ready;
   } catch (error) {
@@ -175,8 +198,9 @@ async function main(): Promise<number> {
     await cluster?.close().catch(() => undefined);
     await feedback.close();
     log.flush();
-    return 1;
+    return refusedWith !== undefined || tokenRefused(error) ? ExitCode.GatewayRefused : ExitCode.Unavailable;
   }
+  ops?.telemetry.serving();
   // Runs until a signal (which exits 0 from stop()), or until Discord closes the gateway
   // for good (bad token, intents refused): then nothing will reconnect, so exit non-zero
   // and let a supervisor notice.
@@ -191,9 +215,17 @@ async function main(): Promise<number> {
     await cluster?.close().catch(() => undefined);
     await feedback.close();
     log.flush();
-    return 1;
+    return ExitCode.GatewayRefused;
   }
-  return 0;
+  return ExitCode.Ok;
+}
+
+/** Discord said the token is wrong (401 on GET /gateway/bot): restarting cannot fix that. */
+function tokenRefused(error: unknown): boolean {
+  return (
+    (error instanceof Error && "code" in error && error.code === DiscordjsErrorCodes.TokenInvalid) ||
+    (error instanceof DiscordAPIError && error.status === 401)
+  );
 }
 
 /**
@@ -245,6 +277,6 @@ main().then(
   },
   (error: unknown) => {
     process.stderr.write(`Kizuna crashed while starting: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = ExitCode.Crash;
   },
 );

@@ -4,15 +4,17 @@
  * differ only in how interactions reach it; with REDIS_URL, the cooldown and /reload are the
  * deployment's (src/cluster) instead of this process's.
  */
-import { chat, commands as registry } from "../commands/index.ts";
+import { chat, commands as registry } from "./commands/index.ts";
 import type { Config } from "./config.ts";
 import type { Command, CommandData, Services } from "./interactions/command.ts";
 import { Cooldown, type CooldownPolicy } from "./interactions/cooldown.ts";
-import { Dispatcher } from "./interactions/dispatcher.ts";
+import { AUTOCOMPLETE_LIMIT, Dispatcher } from "./interactions/dispatcher.ts";
+import { TokenBucket } from "./interactions/token-bucket.ts";
 import type { Logger } from "./logger.ts";
 import type { KnowledgeStore } from "./store/knowledge-store.ts";
 import type { KnowledgeControl } from "./store/reload.ts";
 import type { Feedback } from "./feedback/types.ts";
+import type { InteractionEvent, Telemetry } from "./ops/telemetry.ts";
 
 /** What a deployment of several processes shares (see src/cluster). */
 export interface Shared {
@@ -32,6 +34,8 @@ export interface RuntimeOptions {
   readonly extraCommands?: readonly Command<CommandData>[];
   /** Votes and the question log (src/feedback); absent: nothing is recorded. */
   readonly feedback?: Feedback | undefined;
+  /** Metrics (src/ops); absent: nothing is counted. */
+  readonly telemetry?: Telemetry | undefined;
 }
 
 export interface Runtime {
@@ -52,9 +56,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     })),
     ...(shared ? { knowledge: shared.knowledge } : {}),
     ...(options.feedback ? { feedback: options.feedback } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
   };
-  const cooldown = options.console
+  const own = options.console
     ? undefined
     : (shared?.cooldown ?? new Cooldown(config.cooldownAnswers, config.cooldownWindowMs));
-  return { dispatcher: new Dispatcher(commands, services, { cooldown, chat }), services };
+  const telemetry = options.telemetry;
+  const cooldown = own && telemetry ? telemetry.countRefusals(own) : own;
+  const observe = telemetry && ((e: InteractionEvent) => telemetry.interaction(e));
+  // Per process: an autocomplete is answered by the process it reaches, so its limit is local.
+  const autocompleteLimit = options.console
+    ? undefined
+    : new TokenBucket(AUTOCOMPLETE_LIMIT.burst, AUTOCOMPLETE_LIMIT.perSecond);
+  return {
+    dispatcher: new Dispatcher(commands, services, { cooldown, chat, observe, autocompleteLimit }),
+    services,
+  };
 }

@@ -18,6 +18,8 @@ const ONE_PROCESS = {
   role: "bot",
   httpHost: "0.0.0.0",
   httpPort: 8080,
+  healthHost: "127.0.0.1",
+  healthPort: undefined,
   publicKey: undefined,
   redisUrl: undefined,
   redisPrefix: "kizuna:",
@@ -159,6 +161,20 @@ describe("loadConfig — each bad key is one problem naming the key", () => {
       { DISCORD_API_BASE: "ftp://discord.com/api" },
       "DISCORD_API_BASE: must be an http(s) URL such as https://discord.com/api",
     ],
+    ...[
+      "http://user:pw@127.0.0.1:8080/api",
+      "https://:secret-password@proxy.internal/api",
+      "http://proxy.internal/api?key=secret",
+      "http://proxy.internal/api#frag",
+      "http://proxy.internal/api?",
+    ].map((base): [Record<string, string>, string] => [
+      { DISCORD_API_BASE: base },
+      "DISCORD_API_BASE: must not hold a user name, password, query or fragment (give a proxy's credentials to the proxy, not to the URL)",
+    ]),
+    [
+      { COOLDOWN_WINDOW_SECONDS: "0" },
+      "COOLDOWN_WINDOW_SECONDS: must be 1 or more (COOLDOWN_ANSWERS=0 turns the cooldown off)",
+    ],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL: must be one of trace, debug, info, warn, error, fatal, silent"],
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT: must be json or pretty"],
     [{ COOLDOWN_ANSWERS: "abc" }, "COOLDOWN_ANSWERS: must be a number"],
@@ -230,6 +246,11 @@ describe("loadConfig — the token is never echoed", () => {
     expect(everything).not.toContain("tiny-secret");
   });
 
+  it("GIVEN a REST base URL with a password THEN the password is not echoed", () => {
+    const error = refusal({ DISCORD_API_BASE: "http://kizuna:hunter2-password@proxy.internal/api" });
+    expect(`${error.message}${error.stack ?? ""}${JSON.stringify(error)}`).not.toContain("hunter2");
+  });
+
   it("GIVEN a good token and another bad key THEN the error does not contain the token", () => {
     const error = refusal({ DISCORD_TOKEN: TOKEN, COOLDOWN_ANSWERS: "abc" });
     expect(`${error.message}${error.stack ?? ""}${JSON.stringify(error)}`).not.toContain(TOKEN);
@@ -257,6 +278,17 @@ describe("loadConfig — running at scale", () => {
       redisUrl: "redis://127.0.0.1:6379/2",
       redisPrefix: "kz-prod:",
     });
+  });
+
+  it("GIVEN HEALTH_PORT and HEALTH_HOST THEN the health server's address; a bad one is refused", () => {
+    expect(loadConfig({ HEALTH_PORT: "9464", HEALTH_HOST: "0.0.0.0" })).toMatchObject({
+      healthPort: 9464,
+      healthHost: "0.0.0.0",
+    });
+    expect(refusal({ HEALTH_PORT: "70000", HEALTH_HOST: "a b" }).problems).toEqual([
+      "HEALTH_HOST: must be a host name or an IP address, such as 127.0.0.1",
+      "HEALTH_PORT: must be at most 65535",
+    ]);
   });
 
   it("GIVEN a gateway's shards THEN ids and ranges are listed and the count is a number or auto", () => {

@@ -42,10 +42,10 @@ describe("npm start", () => {
     expect(existsSync(join(data, "new", "kizuna.sqlite"))).toBe(true);
   });
 
-  it("GIVEN bad config THEN one line per bad key, the secret never echoed, exit 1", () => {
+  it("GIVEN bad config THEN one line per bad key, the secret never echoed, exit 78", () => {
     const token = "not a token with spaces SECRETVALUE";
     const run = start({ DISCORD_TOKEN: token, DISCORD_GUILD_ID: "abc", COOLDOWN_ANSWERS: "-1" });
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(78);
     expect(run.stderr).toMatch(/^Invalid configuration:/);
     expect(run.stderr).toMatch(/ {2}DISCORD_TOKEN: does not look like a bot token/);
     expect(run.stderr).toMatch(/ {2}DISCORD_GUILD_ID: must be a Discord id/);
@@ -53,13 +53,13 @@ describe("npm start", () => {
     expect(run.stdout + run.stderr).not.toContain("SECRETVALUE");
   });
 
-  it("GIVEN invalid knowledge THEN it refuses to start, naming every problem", () => {
+  it("GIVEN invalid knowledge THEN it refuses to start, naming every problem, exit 65", () => {
     const dir = mkdtempSync(join(tmpdir(), "kizuna-start-"));
     dirs.push(dir);
     cpSync("knowledge", dir, { recursive: true });
     writeFileSync(join(dir, "broken.yaml"), "relation: [unclosed\n");
     const run = start({ KNOWLEDGE_DIR: dir });
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stderr).toMatch(/Kizuna will not start: 1 problem in the knowledge files:/);
     expect(run.stderr).toMatch(/broken\.yaml:\d+: YAML:/);
   });

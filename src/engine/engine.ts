@@ -12,6 +12,7 @@
 import type { IndexedFact, KnowledgeIndex } from "../index/knowledge-index.ts";
 import { dateInPeriod, type Period } from "../knowledge/dates.ts";
 import type { Fact, Relation, Source } from "../knowledge/types.ts";
+import { conflicts, withinRelation } from "../language/direction.ts";
 import { gazetteer } from "../text/countries.ts";
 import { isStopWord, words } from "../text/normalize.ts";
 import { indexTerms } from "../index/knowledge-index.ts";
@@ -43,6 +44,14 @@ type Options = {
 };
 /** Facts of one relation scoring within this of the best answer as well as it does. */
 const TIE = 0.01;
+/** A fact joins a list or count when it covers at least this share of what the best covers. */
+const LIST_SHARE = 0.85;
+/**
+ * A fact that cannot answer (another direction, person or office) but covers this much more
+ * of the question than the best one that can — including content the latter lacks — is what
+ * the question was about: the lesser fact is another event, and the answer is a refusal.
+ */
+const OUTCLASSED = 0.2;
 /** Relations whose best facts score within this of each other answer "equally well". */
 const AMBIGUITY_MARGIN = 0.08;
 
@@ -168,9 +177,22 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
   //    the earliest or latest fact ("What is the most recent news?").
   if (confidenceTerms.length === 0 && q.roles.length === 0) {
     if (period || codes.length > 0 || scope.named || q.order) {
-      const all =
-        pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope));
+      // "What did Japan do in 1941?": only what Japan did, not what was done to it.
+      const agrees = (f: IndexedFact) =>
+        !conflicts(
+          withinRelation(
+            q.direction,
+            f.relation.parties.map((p) => p.code),
+          ),
+          f.meaning.direction,
+        );
+      const all = (
+        pool ?? (period ? (index.factsInPeriod(period) ?? []).filter(inScope) : index.facts.filter(inScope))
+      ).filter(agrees);
       if (q.order && !period) return byOrder(index, base, all, q.order, relation);
+      // "How many facts do you hold about Japan and Afghanistan?", "How many events in the 1970s?"
+      if (q.intent === "how-many" && all.length > 0)
+        return counted(index, base, all, period, relation, opts.listLimit, 1);
       return list(index, base, all, period, relation, opts.listLimit);
     }
     return miss(base, "unknown", [], period);
@@ -199,6 +221,26 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
     };
   }
 
+  // "When did Japan give money for an earthquake in Afghanistan?": the 1914 donation to Japan
+  // holds the earthquake and the giving but goes the other way; the 2012 'second-largest
+  // donor' holds only the giving. The question is about the former, so it is not answered.
+  const outclassing = ranked.find(
+    (s) => s.blocked && s.coverage >= best.coverage + OUTCLASSED && (s.held & ~best.held) !== 0,
+  );
+  if (outclassing?.blocked) {
+    const confidence = best.coverage;
+    const nearest = [outclassing, ...ranked.filter((s) => s !== outclassing && s.coverage > 0)]
+      .slice(0, 3)
+      .map((s) => s.f.fact);
+    if (scope.uncovered) return uncovered(nearest, period, confidence);
+    return {
+      ...miss(base, "unknown", nearest, period),
+      relation,
+      confidence,
+      near: { fact: outclassing.f.fact, missing: describeBlock(q, outclassing.blocked) },
+    };
+  }
+
   // Two relations answer about equally well and the question does not say which: show both.
   const byRelation = new Map<Relation, Scored>();
   for (const s of passing) if (!byRelation.has(s.f.relation)) byRelation.set(s.f.relation, s);
@@ -221,7 +263,11 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
     };
   }
 
-  const answering = passing.filter((s) => s.score >= best.score - 0.35 || shape !== "fact");
+  // A list or count holds the facts that answer nearly as well as the best: one matched only
+  // through a loose relative of the word ("meet" for "visits") is another kind of event.
+  const answering = passing.filter((s) =>
+    shape === "fact" ? s.score >= best.score - 0.35 : s.coverage >= best.coverage * LIST_SHARE,
+  );
   if (shape === "count") {
     // "How many artifacts …": one fact that holds the number answers; otherwise count the facts.
     if (answering.length === 1 && best.f.hasNumber)

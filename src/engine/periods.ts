@@ -229,7 +229,9 @@ export function parsePeriods(text: string): PeriodParse {
       words &&
       words.split(" ").length <= 6 &&
       !/^\d/.test(words) &&
-      !/^(?:when|what|then|that|this|it)\b/.test(words)
+      !/^(?:when|what|then|that|this|it)\b/.test(words) &&
+      // "after an earthquake" names no event in particular: it is what is asked about.
+      !/^(?:a|an|some|any|one)\b/.test(words)
     )
       anchors.push({ direction, phrase: words });
   }

@@ -8,7 +8,7 @@ import { fold, isStopWord, MAX_QUESTION_CHARS, sanitize, words } from "../text/n
 import { gazetteer, type CountryMention } from "../text/countries.ts";
 import { directionOf, type Direction } from "../language/direction.ts";
 import { englishWordsIn, isJapanese } from "../language/japanese.ts";
-import { findRoles, type Role } from "../language/roles.ts";
+import { findRoles, roleOwners, type Role } from "../language/roles.ts";
 import { parsePeriods, type Anchor } from "./periods.ts";
 import type { Period } from "../knowledge/dates.ts";
 import { intentOf, type Intent } from "./intents.ts";
@@ -29,6 +29,8 @@ export interface ParsedQuestion {
   readonly direction: Direction;
   /** Offices the question names ("the Japanese prime minister", "leaders"): the answer's must match. */
   readonly roles: readonly Role[];
+  /** Whose each of `roles` is, where the question says ("Japan's foreign minister"). */
+  readonly roleCountries: ReadonlyMap<Role, string>;
   /** Kinds of office it mentions without asking for them ("drop by … the Afghan royals"): preferred. */
   readonly softRoles: readonly Role[];
   /** The question asks about the present ("current", "now", "today"). */
@@ -41,6 +43,11 @@ export interface ParsedQuestion {
   readonly plural: boolean;
   /** "How many times / visits / leaders": a count of facts, not a number one fact holds. */
   readonly countsFacts: boolean;
+  /**
+   * The country that is the subject of the question's verb ("did *Japan* invade …", "has the
+   * *Japanese* government given …"), when one stands right after the auxiliary.
+   */
+  readonly subject?: string | undefined;
   /** Words written with a capital inside the question (folded): names, even unknown ones. */
   readonly capitalized: ReadonlySet<string>;
   /** For a Japanese question: English words of its glossary entries, in order. */
@@ -153,6 +160,12 @@ function focus(text: string): string {
 }
 
 /** Parses one question (any string) into its parts of meaning. Never throws. */
+/**
+ * "Japanese people", "Afghan citizens": the nouns after a nationality that say only "someone
+ * of that country" — the country is the content, the noun is wording.
+ */
+const PEOPLE_NOUNS = "(?:people|peoples|persons?|citizens?|nationals?|individuals?|natives?)";
+
 export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQuestion {
   const text = focus(cleanQuestion(raw));
   const folded = fold(text);
@@ -164,9 +177,10 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     residual: afterDates,
   } = parsePeriods((locale === "ja" ? japaneseDates(folded) : folded).replace(FRAME, " "));
   const questionWords = new Set(words(afterDates));
-  const countries = gazetteer()
-    .find(afterDates)
-    .filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
+  const found = gazetteer().find(afterDates);
+  const countries = found.filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
+  // "Togo Heihachiro": a country's name that is part of a person's is no actor or target.
+  const inNames = new Set(found.filter((c) => !countries.includes(c)).map((c) => c.country.code));
   // "US" is a pronoun once folded; in capitals it is the United States.
   if (/\b(?:U\.S\.(?:A\.)?|USA|US)(?![\w.])/.test(text) && !countries.some((c) => c.country.code === "US")) {
     const us = gazetteer().byId("US");
@@ -197,8 +211,12 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     // Words in spaced scripts are removed whole ("japan" must not eat "japanese");
     // names in unspaced scripts (日本) have no word boundaries to respect.
     residual = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+$/u.test(c.phrase)
-      ? residual.split(c.phrase).join(" ")
-      : residual.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, "gu"), " ");
+      ? // 日本人 ("a Japanese"): the country; 人 says only "someone of it".
+        residual.split(`${c.phrase}人`).join(" ").split(c.phrase).join(" ")
+      : residual.replace(
+          new RegExp(`(?<![\\p{L}])${escaped}(?:\\s+${PEOPLE_NOUNS})?(?![\\p{L}])`, "gu"),
+          " ",
+        );
   }
   const glossed = locale === "ja" ? englishWordsIn(residual) : [];
   const roleWords = locale === "ja" ? glossed.flatMap((g) => g.split(" ")) : words(residual);
@@ -218,6 +236,14 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const asked = (r: (typeof mentioned)[number]) =>
     !r.role.kinds || plural || intent === "how-many" || asksForPerson;
   const roles = mentioned.filter(asked).map((r) => r.role);
+  const roleCountries = new Map<Role, string>();
+  if (locale === "en") {
+    const all = words(folded);
+    const found = findRoles(all);
+    roleOwners(all, found).forEach((code, i) => {
+      if (code !== undefined && roles.includes(found[i]!.role)) roleCountries.set(found[i]!.role, code);
+    });
+  }
   const softRoles = mentioned.filter((r) => !asked(r)).map((r) => r.role);
   return {
     text,
@@ -227,8 +253,9 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     anchors,
     countries,
     residual,
-    direction: directionOf(text),
+    direction: withoutCountries(directionOf(text), inNames),
     roles,
+    roleCountries,
     softRoles,
     countsFacts:
       intent === "how-many" &&
@@ -246,7 +273,27 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     plural,
     capitalized: capitalizedWords(text),
     glossed,
+    subject: locale === "en" ? subjectOf(folded) : undefined,
   };
+}
+
+function withoutCountries(d: Direction, codes: ReadonlySet<string>): Direction {
+  if (codes.size === 0) return d;
+  const keep = (set: ReadonlySet<string>) => new Set([...set].filter((c) => !codes.has(c)));
+  return { ...d, agents: keep(d.agents), targets: keep(d.targets) };
+}
+
+const SUBJECT_AUX = new Set(["did", "does", "do", "has", "have", "had", "will", "would", "could", "can"]);
+
+/** The country right after a question's auxiliary ("When did the Soviets invade …" → XSU). */
+function subjectOf(folded: string): string | undefined {
+  const ws = words(folded);
+  for (const m of gazetteer().placed(ws)) {
+    let k = m.start - 1;
+    if (ws[k] === "the") k--;
+    if (SUBJECT_AUX.has(ws[k] ?? "")) return m.code;
+  }
+  return undefined;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Scored {
   readonly score: number;
   /** Set when the fact lacks something the question requires. */
   readonly blocked?: Block | undefined;
+  /** The question's content terms the fact holds, one bit per term (the first 31). */
+  readonly held: number;
 }
 
 /** A period the question gives counts as one more term, as telling as a fairly rare word. */
@@ -40,6 +42,13 @@ const ROLE_WEIGHT = 2.5;
  * about the fact: it covers the question in part. Names and events must be the fact's own.
  */
 const OWN_FIELD = 1;
+/**
+ * What the answering fact must hold is held only through a fair stand-in: a distant relative
+ * ("declare" → "country", through two dictionary steps) does not hold the event asked about.
+ */
+const REQUIRED_QUALITY = 0.55;
+/** A capital named by a fact only through its country (the action goes there) holds it in part. */
+const PLACE_BY_COUNTRY = 0.7;
 
 /** Scores every fact of `candidates` that matches anything; best first. */
 export function rank(
@@ -81,11 +90,14 @@ export function rank(
   };
   const best = new Float64Array(terms.length);
   const fieldWeight = new Float64Array(terms.length);
+  // The best stand-in for each term among the fact's own fields (not the title or section).
+  const ownQuality = new Float64Array(terms.length);
   const out: Scored[] = [];
   const { start, ids, weights } = index.factTerms;
   for (const f of candidates) {
     best.fill(0);
     fieldWeight.fill(0);
+    ownQuality.fill(0);
     for (let k = start[f.ordinal]!, end = start[f.ordinal + 1]!; k < end; k++) {
       const hits = lookup.get(ids[k]!);
       if (!hits) continue;
@@ -94,16 +106,24 @@ export function rank(
         const m = quality * Math.min(1, w);
         if (m > best[i]!) best[i] = m;
         if (w > fieldWeight[i]!) fieldWeight[i] = w;
+        if (w >= OWN_FIELD && quality > ownQuality[i]!) ownQuality[i] = quality;
       }
     }
     let covered = 0;
     let ranked = 0;
     let blocked: Block | undefined;
+    let held = 0;
     terms.forEach((t, i) => {
+      if (t.place !== undefined && best[i] === 0 && f.meaning.direction.targets.has(t.place)) {
+        best[i] = PLACE_BY_COUNTRY;
+        fieldWeight[i] = OWN_FIELD;
+        ownQuality[i] = PLACE_BY_COUNTRY;
+      }
       const m = best[i]!;
-      if (t.required && !t.rankOnly && (m === 0 || fieldWeight[i]! < OWN_FIELD))
+      if (t.required && !t.rankOnly && ownQuality[i]! < REQUIRED_QUALITY)
         blocked ??= { kind: "term", term: t };
       if (m === 0) return;
+      if (!t.rankOnly && i < 31) held |= 1 << i;
       if (!t.rankOnly) covered += t.weight * m;
       ranked += t.weight * m * (1 + 0.15 * Math.min(fieldWeight[i]! - 1, 2));
     });
@@ -114,7 +134,7 @@ export function rank(
         ranked += ROLE_WEIGHT;
       }
     if (ranked === 0 && inPeriod === 0) continue;
-    blocked ??= agreement(q, f, directionIn(f.relation));
+    blocked ??= agreement(q, f, directionIn(f.relation)) ?? eventActor(q, f, terms);
     const fit = spec.fit(q, f, index);
     const coverage = (fit * (covered + inPeriod)) / (confidenceWeight + dateWeight || 1);
     const direction =
@@ -122,7 +142,7 @@ export function rank(
         ? 0.05
         : 0;
     const score = coverage + 0.1 * (ranked / (confidenceWeight || 1)) + spec.bonus(f) + direction;
-    out.push({ f, coverage, score, blocked });
+    out.push({ f, coverage, score, blocked, held });
   }
   return out.sort((a, b) => b.score - a.score || a.f.ordinal - b.f.ordinal);
 }
@@ -137,9 +157,32 @@ function agreement(q: ParsedQuestion, f: IndexedFact, asked: Direction): Block |
   for (const asked of q.roles) {
     const holders = held.filter((h) => roleAnswers(asked, h.role));
     if (holders.length === 0) return { kind: "role" };
+    // "Japan's foreign minister": the fact's foreign minister must be Japan's. When the fact
+    // does not say whose, but names another office as that country's (the *Japanese*
+    // ambassador met the Taliban's foreign minister), the country's person is someone else.
+    const owner = q.roleCountries.get(asked);
+    if (owner !== undefined && !holders.some((h) => h.country === owner)) {
+      if (holders.every((h) => h.country !== undefined)) return { kind: "role" };
+      if (held.some((h) => h.country === owner)) return { kind: "role" };
+    }
     if (q.asksForPerson && !holders.some((h) => h.holder)) return { kind: "holder" };
   }
   if (conflicts(asked, f.meaning.direction)) return { kind: "direction" };
+  return undefined;
+}
+
+/**
+ * The event asked about, where the fact names it as another country's: "When did Japan
+ * invade Afghanistan?" against "after the Soviet invasion of Afghanistan, Japan closed …".
+ */
+function eventActor(q: ParsedQuestion, f: IndexedFact, terms: readonly QueryTerm[]): Block | undefined {
+  const actors = f.meaning.eventActors;
+  if (q.subject === undefined || actors.length === 0) return undefined;
+  for (const t of terms) {
+    if (t.kind !== "event") continue;
+    for (const [noun, code] of actors)
+      if (code !== q.subject && t.expansions.has(noun)) return { kind: "direction" };
+  }
   return undefined;
 }
 

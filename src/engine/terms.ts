@@ -49,7 +49,8 @@ const FRAME_WORDS = new Set(
     "relationship history recent recently latest earliest first last newest oldest most least news event events " +
     "now today currently nowadays present presently still " +
     "いつ 何年 何月 何日 誰 だれ どこ なぜ どうして どの どんな 何 いくつ 何人 何回 ですか でしょうか 国 両国 二国 " +
-    "出来事 こと 事 年 年代 月 日 教え 知り 知っ ありました あった 起き 起こっ 最新 最近 最初 最後 初めて"
+    "出来事 こと 事 年 年代 月 日 教え 知り 知っ ありました あった 起き 起こっ 最新 最近 最初 最後 初めて " +
+    "一番 最も 新しい 古い 直近 関係"
   ).split(" "),
 );
 
@@ -72,9 +73,18 @@ export interface QueryTerm {
   readonly kind: TermKind;
   /** The answering fact must hold it (names, the event asked about, unknown content). */
   readonly required: boolean;
+  /**
+   * A capital city's country ("Tokyo" → JP): a fact whose action goes to that country holds
+   * the place too ("Karzai went to Tokyo" is his state visit to Japan).
+   */
+  readonly place?: string;
 }
 
 const QUALITY = { exact: 1, lemma: 0.95, synonym: 0.8, prefix: 0.8, oneTypo: 0.75, twoTypos: 0.55 } as const;
+/** A word whose best stand-in in the knowledge is worth less than this has none (see rank's REQUIRED_QUALITY). */
+const WEAKEST_STAND_IN = 0.55;
+/** The least a name's stand-in may be worth (and two typos): its forms, close derivations, not broader words. */
+const NAME_QUALITY = 0.75;
 /** A dictionary relative's thesaurus synonym stands for the word a little less than the relative. */
 const THESAURUS_STEP = 0.8;
 const MAX_PREFIX = 15;
@@ -162,7 +172,15 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
     const phrase = /^\p{Script=Latin}/u.test(word) ? phraseAt(ws, i) : undefined;
     if (phrase) {
       const verb = phrase.pos === "v";
-      out.push({ word: phrase.lemma, phrase: { lemma: phrase.lemma, pos: phrase.pos }, verb });
+      // "a *free trade* agreement": a noun phrase naming the kind of the noun after it must hold too.
+      const after = ws[i + phrase.length];
+      const compound =
+        phrase.pos === "n" &&
+        after !== undefined &&
+        !isStopWord(after) &&
+        partsOfSpeech(after).has("n") &&
+        !partsOfSpeech(after).has("v");
+      out.push({ word: phrase.lemma, phrase: { lemma: phrase.lemma, pos: phrase.pos }, verb, compound });
       if (verb) verbFound = true;
       i += phrase.length;
       continue;
@@ -185,9 +203,12 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
       (/(?:ed|ing|[^s]s)$/.test(word) || irregularBase(word) !== undefined);
     let verb = false;
     // "-s" forms are mostly plural nouns ("troops"); inside a noun phrase a participle describes
-    // the noun that follows ("the first *recorded* contact").
+    // the noun that follows ("the first *recorded* contact"), and so does one right after the
+    // verb, before its object ("return *stolen* antiquities").
     const next = ws[i + 1];
-    const describes = inPhrase && next !== undefined && partsOfSpeech(next).has("n") && !isStopWord(next);
+    const nounNext = next !== undefined && partsOfSpeech(next).has("n") && !isStopWord(next);
+    const afterVerb = out.at(-1)?.verb === true && /(?:ed|en)$/.test(word);
+    const describes = (inPhrase || afterVerb) && nounNext;
     if (pos.has("v") && !led && !describes && (inflected || ws[i - 1] === "to"))
       verb = /s$/.test(word) ? !pos.has("n") : true;
     else if (afterAuxiliary && !verbFound && pos.has("v") && !led && !isStopWord(word)) {
@@ -197,9 +218,16 @@ function tokenize(ws: readonly string[], personWords: ReadonlyMap<string, Readon
         verb = next === undefined || DETERMINERS.has(next);
       else {
         // "did the earliest contacts happen": a noun-or-verb followed by a verb is the subject's noun.
+        // A participle followed by a noun describes that noun ("did Japan return *looted* art").
+        const describesNext =
+          /(?:ed|en)$/.test(next ?? "") &&
+          ws[i + 2] !== undefined &&
+          partsOfSpeech(ws[i + 2]!).has("n") &&
+          !isStopWord(ws[i + 2]!);
         const nextIsVerb =
           next !== undefined &&
-          (phraseAt(ws, i + 1)?.pos === "v" || (partsOfSpeech(next).has("v") && !isStopWord(next)));
+          (phraseAt(ws, i + 1)?.pos === "v" ||
+            (partsOfSpeech(next).has("v") && !isStopWord(next) && !describesNext));
         verb = !(pos.has("n") && nextIsVerb);
       }
       if (verb) inPhrase = false;
@@ -299,7 +327,7 @@ export function contentTerms(
   const out: QueryTerm[] = [];
   const tokens =
     q.locale === "ja" ? tokenizeJapanese(q.residual) : tokenize(words(q.residual), index.personWords);
-  for (const token of tokens) {
+  for (const [at, token] of tokens.entries()) {
     const { word } = token;
     // A kind of office ("leaders") is checked against the facts' offices, not searched as a word.
     if (token.role?.kind) continue;
@@ -325,14 +353,32 @@ export function contentTerms(
     // Only for a verb the knowledge does not use itself: "sign" is signing, not speaking.
     const own = [...expansions.values()].some((quality) => quality >= QUALITY.lemma);
     if (token.verb && !own) {
-      if (q.direction.moving && (isMotionVerb(verbWord) || isMotionVerb(verbWord.split(" ")[0]!)))
+      // "send troops to Afghanistan": with an object of its own, what moves is the object, and
+      // the subject visits nothing.
+      const next = tokens[at + 1];
+      const object =
+        next !== undefined &&
+        !next.verb &&
+        !next.role &&
+        !isStopWord(next.word) &&
+        partsOfSpeech(next.word.split(" ")[0]!).has("n");
+      if (q.direction.moving && !object && (isMotionVerb(verbWord) || isMotionVerb(verbWord.split(" ")[0]!)))
         expansions = withClass(index, expansions, MOTION_WORDS);
       else if (isSpeechVerb(verbWord)) expansions = withClass(index, expansions, SPEECH_WORDS);
     }
-    const kind = kindOf(index, q, word, token, expansions);
+    let kind = kindOf(index, q, word, token, expansions);
     if (kind === undefined) continue;
+    // A name is held only as itself, its forms or a misspelling: "Christianity" is not held by
+    // a fact about a religion, nor "Khan" by one about a king.
+    if (kind === "name" && !token.role) {
+      expansions = new Map(
+        [...expansions].filter(([, quality]) => quality >= NAME_QUALITY || quality === QUALITY.twoTypos),
+      );
+      if (expansions.size === 0) kind = "unknown";
+    }
     // Rarer terms tell facts apart better; a term the knowledge never uses weighs most.
     const weight = Math.log(1 + n / (representativeFrequency(index, term, expansions) + 0.5));
+    const capitalOf = token.phrase || token.role ? undefined : gazetteer().capitalOf(word);
     out.push({
       word,
       term,
@@ -340,6 +386,7 @@ export function contentTerms(
       weight,
       rankOnly: rankOnlyWords.has(word),
       kind,
+      ...(capitalOf ? { place: capitalOf.code } : {}),
       required:
         kind === "name" ||
         kind === "event" ||
@@ -349,6 +396,9 @@ export function contentTerms(
   }
   return out;
 }
+
+// Adverbs that turn an event into its near miss or its absence.
+const POLARITY = new Set(["almost", "nearly", "never", "hardly", "barely", "narrowly"]);
 
 // Verbs that say only that something happened or was so: never the event asked about.
 const LIGHT_VERBS = new Set(
@@ -376,12 +426,29 @@ function kindOf(
   expansions: ReadonlyMap<string, number>,
 ): TermKind | undefined {
   if (token.role) return "role";
+  // "almost established", "never visited": the fact must say so too, or it answers another question.
+  if (POLARITY.has(word)) return "unknown";
   // "the looted pieces": a describing word counts only when the knowledge uses it as such.
   if (token.modifier && ![...expansions.values()].some((q) => q >= QUALITY.lemma)) return undefined;
   if (isNameOf(index, word, expansions)) return "name";
   // A word the question capitalizes ("Shinto") is a name the fact must hold, if the knowledge has it.
   if (q.capitalized.has(word) && expansions.size > 0 && !token.phrase) return "name";
-  if (expansions.size === 0) {
+  if (token.phrase && LIGHT_PHRASES.has(token.phrase.lemma)) return undefined;
+  // Only distant relatives in the knowledge ("population" → "group"): the knowledge does not
+  // hold what is asked, as when it has no stand-in at all (a stand-in this weak could not
+  // hold a required word either: rank's REQUIRED_QUALITY).
+  const weak = expansions.size > 0 && Math.max(...expansions.values()) < WEAKEST_STAND_IN;
+  if (expansions.size === 0 || weak) {
+    // "became official partners": a verb that only links or says something happened is
+    // wording, whether or not it is the question's verb.
+    const verbLemmas = baseForms(word)
+      .filter((b) => b.pos === "v")
+      .map((b) => b.lemma);
+    if (
+      verbLemmas.length > 0 &&
+      verbLemmas.some((l) => LIGHT_VERBS.has(l) || (l === "become" && !token.verb))
+    )
+      return undefined;
     // Numbers, and words too short to correct a typo in ("sha"), count without being required.
     if (
       /^\d+$/.test(word) ||
@@ -399,7 +466,6 @@ function kindOf(
       return undefined;
     return "unknown";
   }
-  if (token.phrase && LIGHT_PHRASES.has(token.phrase.lemma)) return undefined;
   if (token.verb) {
     const lemmas = token.phrase
       ? [token.phrase.lemma]
@@ -459,7 +525,8 @@ export function expansionsOf(index: KnowledgeIndex, term: string, word: string):
 
 // The plain words of a class of verbs that facts are written with.
 const MOTION_WORDS = ["visit", "travel", "come", "trip"];
-const SPEECH_WORDS = ["say", "state", "declare", "speak", "talk", "urge", "express", "announce", "remark"];
+// Not "state": facts use it as a noun ("a state visit", "State Minister").
+const SPEECH_WORDS = ["say", "declare", "speak", "talk", "urge", "express", "announce", "remark"];
 const CLASS_QUALITY = 0.7;
 
 /** Expansions plus the knowledge's plain words of the same class of verb ("visit" for "swing by"). */

@@ -24,8 +24,9 @@ import type { GapsReport, ReportOptions } from "./report.ts";
 import { ANSWER_ID, MAX_COMMENT, type Feedback, type FeedbackHealth } from "./types.ts";
 import type { FromWriter, ToWriter } from "./writer-worker.ts";
 import type { WriterOptions, WriterStats } from "./writer.ts";
+import { workerEntry } from "../ops/worker-entry.ts";
 
-const ENTRY = new URL("./writer-worker.mjs", import.meta.url);
+const ENTRY = workerEntry(import.meta.url, "writer-worker");
 
 /** An answer kept only so it can be voted on is deleted this long after it was given. */
 export const VOTE_WINDOW_MS = 24 * 3_600_000;
@@ -250,7 +251,7 @@ export class FeedbackRecorder implements Feedback {
 
   private lose(n: number): void {
     this.lost += n;
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.lastLostWarning < 60_000) return;
     this.lastLostWarning = now;
     this.log.warn({ dropped: this.lost }, "feedback writer not running; records dropped");

@@ -119,7 +119,8 @@ export class FeedbackWriter {
       this.dropped += records.length;
       return;
     }
-    const now = Date.now();
+    // Waiting times are durations: the monotonic clock, so a wall-clock step drops nothing.
+    const now = performance.now();
     const room = Math.max(0, this.o.maxQueue - this.queue.length);
     for (const record of records.slice(0, room)) this.queue.push({ record, queuedAt: now });
     if (records.length > room) {
@@ -232,7 +233,7 @@ export class FeedbackWriter {
 
   /** Drops the records that have waited longer than the retry window. */
   private expire(): void {
-    const limit = Date.now() - this.o.retryWindowMs;
+    const limit = performance.now() - this.o.retryWindowMs;
     let n = 0;
     while (n < this.queue.length && this.queue[n]!.queuedAt < limit) n++;
     if (n === 0) return;
@@ -320,7 +321,7 @@ export class FeedbackWriter {
 
   /** At most one warning per `warnEveryMs`, carrying the drops since the previous one. */
   private warn(message: string, fields: Record<string, unknown>): void {
-    const now = Date.now();
+    const now = performance.now();
     if (now - this.lastWarnAt < this.o.warnEveryMs) return;
     this.lastWarnAt = now;
     this.events.log(

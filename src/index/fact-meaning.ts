@@ -5,17 +5,19 @@
  * question names must be the fact's own.
  */
 import { directionOf, withinRelation, type Direction } from "../language/direction.ts";
-import { findRoles, isTitleWord, type Role } from "../language/roles.ts";
+import { findRoles, isTitleWord, roleOwners, type Role } from "../language/roles.ts";
 import type { Fact, Relation } from "../knowledge/types.ts";
 import { gazetteer } from "../text/countries.ts";
-import { fold, isStopWord, words } from "../text/normalize.ts";
-import { isOrdinaryWord } from "../language/lexicon.ts";
+import { fold, isStopWord, stem, words } from "../text/normalize.ts";
+import { isEventNoun, isOrdinaryWord } from "../language/lexicon.ts";
 import { englishFor } from "../language/japanese.ts";
 
 export interface HeldRole {
   readonly role: Role;
   /** The person the fact names in that office ("President Hamid Karzai"), if any. */
   readonly holder: string | undefined;
+  /** The country whose office it is, where the text says so ("the *Japanese* ambassador"). */
+  readonly country?: string | undefined;
 }
 
 export interface FactMeaning {
@@ -23,6 +25,34 @@ export interface FactMeaning {
   readonly roles: readonly HeldRole[];
   /** Proper names the fact uses (folded words): its people, places, and capitalized words. */
   readonly names: readonly string[];
+  /**
+   * Events the fact names as some country's ("the *Soviet* invasion", "*Japan's* win"): the
+   * noun's index term and that country. Such an event is that country's, whoever else acts
+   * in the fact: "When did Japan invade Afghanistan?" is not answered by "after the Soviet
+   * invasion of Afghanistan, Japan closed its embassy".
+   */
+  readonly eventActors: ReadonlyArray<readonly [string, string]>;
+}
+
+const NO_ACTORS: ReadonlyArray<readonly [string, string]> = [];
+
+/** Nouns of events that the statement gives to a country by its demonym or possessive. */
+function eventActors(statement: string): ReadonlyArray<readonly [string, string]> {
+  const tokens = [...fold(statement).matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*(['’]s)?/gu)];
+  const ws = tokens.map((m) => (m[1] ? m[0].slice(0, -m[1].length) : m[0]));
+  let out: Array<readonly [string, string]> | undefined;
+  const roleAt = new Set(findRoles(ws).map((r) => r.start));
+  for (const m of gazetteer().placed(ws)) {
+    const at = m.start + m.length;
+    const noun = ws[at];
+    const possessive = Boolean(tokens[at - 1]?.[1]);
+    // "the Soviet invasion": a name used as an adjective after an article, like a demonym.
+    const attributive = m.demonym || possessive || /^(?:the|a|an)$/.test(ws[m.start - 1] ?? "");
+    if (noun === undefined || m.capital || !attributive || roleAt.has(at)) continue;
+    if (isStopWord(noun) || isTitleWord(noun) || !isEventNoun(noun)) continue;
+    (out ??= []).push([stem(noun), m.code]);
+  }
+  return out ?? NO_ACTORS;
 }
 
 /**
@@ -64,20 +94,23 @@ function heldRoles(statement: string, people: readonly string[]): HeldRole[] {
     else at++;
   }
   const out: HeldRole[] = [];
-  for (const r of findRoles(ws)) {
+  const found = findRoles(ws);
+  const owners = roleOwners(ws, found);
+  for (const [i, r] of found.entries()) {
+    const country = owners[i];
     const end = r.start + r.length;
     // A title inside a name ("Zahir Shah") is the name; one leading it ("Queen Elizabeth II") is held.
     const inside = spans.find(([s, e, , name]) => r.start >= s && r.start < e);
     if (inside && r.start >= inside[3]) continue;
     if (inside) {
-      out.push({ role: r.role, holder: inside[2] });
+      out.push({ role: r.role, holder: inside[2], ...(country ? { country } : {}) });
       continue;
     }
     // "President Hamid Karzai", "ambassador in Tokyo is Shaida Mohammad Abdali": a name soon after.
     const after = spans.find(([s]) => s >= end && s <= end + 3);
     // "Hisao Tani, a Japanese military officer": a name just before, then a comma.
     const before = spans.find(([, e]) => commaAfter.has(e - 1) && r.start - e >= 0 && r.start - e <= 3);
-    out.push({ role: r.role, holder: (after ?? before)?.[2] });
+    out.push({ role: r.role, holder: (after ?? before)?.[2], ...(country ? { country } : {}) });
   }
   return out;
 }
@@ -121,5 +154,10 @@ export function factMeaning(fact: Fact, relation: Relation): FactMeaning {
     directionOf(fact.statement),
     relation.parties.map((p) => p.code),
   );
-  return { direction, roles: heldRoles(fact.statement, fact.people), names: properNames(fact) };
+  return {
+    direction,
+    roles: heldRoles(fact.statement, fact.people),
+    names: properNames(fact),
+    eventActors: eventActors(fact.statement),
+  };
 }

@@ -10,6 +10,7 @@ import type { Feedback } from "../feedback/types.ts";
 import type { Modal, Reply } from "../replies/reply.ts";
 import type { KnowledgeStore } from "../store/knowledge-store.ts";
 import type { KnowledgeControl } from "../store/reload.ts";
+import type { Telemetry } from "../ops/telemetry.ts";
 
 export interface OptionData {
   readonly type: ApplicationCommandOptionType;
@@ -81,6 +82,8 @@ export interface Services {
   readonly knowledge?: KnowledgeControl | undefined;
   /** Votes and the question log; absent when nothing is recorded at all. */
   readonly feedback?: Feedback | undefined;
+  /** Counts answers by outcome (src/ops/telemetry.ts); absent: nothing is counted. */
+  readonly telemetry?: Pick<Telemetry, "answered"> | undefined;
 }
 
 export interface CommandContext<O> {

@@ -6,7 +6,11 @@ export interface CooldownPolicy {
   take(userId: string): CooldownResult | Promise<CooldownResult>;
 }
 
-/** Per-user answer cooldown: at most N answers per sliding window. */
+/**
+ * Per-user answer cooldown: at most N answers per sliding window. Windows are measured on the
+ * monotonic clock: a wall-clock step (NTP, `date -s`) neither locks users out for the length of
+ * the step nor cuts a window short.
+ */
 export class Cooldown implements CooldownPolicy {
   private readonly hits = new Map<string, number[]>();
 
@@ -14,7 +18,7 @@ export class Cooldown implements CooldownPolicy {
     /** Answers allowed per window; 0 disables the cooldown. */
     private readonly answers: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** Records an answer for the user if allowed; otherwise says how long to wait. */

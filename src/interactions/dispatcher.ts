@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { ApplicationCommandOptionType } from "discord.js";
 import { UserError } from "../errors.ts";
 import { noticeReply } from "../replies/messages.ts";
+import { safeChoices } from "../replies/safe.ts";
 import type { Reply } from "../replies/reply.ts";
 import type {
   Actor,
@@ -23,6 +24,7 @@ import type {
   SlowComponent,
 } from "./command.ts";
 import type { CooldownPolicy } from "./cooldown.ts";
+import type { InteractionEvent } from "../ops/telemetry.ts";
 
 export interface ChatOptions {
   /** In auto-answer channels the bot stays silent when it does not know. */
@@ -39,12 +41,21 @@ export interface DispatcherOptions {
   readonly cooldown?: CooldownPolicy | undefined;
   /** Answers chat questions; without one, chat gets no reply. */
   readonly chat?: ChatHandler | undefined;
+  /** Told of every interaction handled (metrics: src/ops/telemetry.ts). */
+  readonly observe?: ((e: InteractionEvent) => void) | undefined;
+  /** Autocompletes a user may have: past it they get no choices (see AUTOCOMPLETE_LIMIT). */
+  readonly autocompleteLimit?: { take(userId: string): boolean } | undefined;
 }
+
+/** Per user: 20 autocompletes at once, then 10 a second (fast typing stays well inside it). */
+export const AUTOCOMPLETE_LIMIT = { burst: 20, perSecond: 10 } as const;
 
 export class Dispatcher {
   private readonly byName: ReadonlyMap<string, Command<CommandData>>;
   private readonly cooldown: CooldownPolicy | undefined;
   private readonly chatHandler: ChatHandler | undefined;
+  private readonly observe: (e: InteractionEvent) => void;
+  private readonly autocompleteLimit: DispatcherOptions["autocompleteLimit"];
 
   constructor(
     readonly commands: readonly Command<CommandData>[],
@@ -54,6 +65,8 @@ export class Dispatcher {
     this.byName = new Map(commands.map((c) => [c.data.name, c]));
     this.cooldown = options.cooldown;
     this.chatHandler = options.chat;
+    this.observe = options.observe ?? (() => undefined);
+    this.autocompleteLimit = options.autocompleteLimit;
   }
 
   /**
@@ -112,19 +125,28 @@ export class Dispatcher {
     return entry && typeof entry !== "function" ? entry.defer : undefined;
   }
 
-  /** Autocomplete choices; never throws (a failure offers nothing). */
+  /**
+   * Autocomplete choices; never throws (a failure offers nothing). A user past the autocomplete
+   * limit is offered nothing either: an empty list, never an error, and no work done.
+   */
   autocomplete(
     name: string,
     focused: { name: string; value: string },
     options: Readonly<Record<string, unknown>>,
+    userId?: string,
   ): Choice[] {
     const command = this.byName.get(name);
     if (!command?.autocomplete) return [];
+    if (userId !== undefined && this.autocompleteLimit && !this.autocompleteLimit.take(userId)) return [];
     try {
       const value = typeof focused.value === "string" ? focused.value : String(focused.value ?? "");
-      return command
-        .autocomplete({ focused: { name: focused.name, value }, options, index: this.services.store.index })
-        .slice(0, 25);
+      return safeChoices(
+        command.autocomplete({
+          focused: { name: focused.name, value },
+          options,
+          index: this.services.store.index,
+        }),
+      );
     } catch (error) {
       this.services.log.error({ err: error, command: name }, "autocomplete failed");
       return [];
@@ -225,19 +247,20 @@ export class Dispatcher {
     };
     try {
       const reply = await body(index);
-      this.services.log.info(
-        { ...log, ms: round(performance.now() - started), outcome: "ok" },
-        "interaction",
-      );
+      const ms = round(performance.now() - started);
+      this.services.log.info({ ...log, ms, outcome: "ok" }, "interaction");
+      this.observe({ ...meta, outcome: "ok", ms });
       return reply;
     } catch (error) {
       const ms = round(performance.now() - started);
       if (error instanceof UserError) {
         this.services.log.info({ ...log, ms, outcome: "user-error", code: error.code }, "interaction");
+        this.observe({ ...meta, outcome: "user-error", ms });
         return noticeReply(error.message);
       }
       const ref = randomBytes(3).toString("hex");
       this.services.log.error({ ...log, ms, outcome: "error", ref, err: error }, "interaction failed");
+      this.observe({ ...meta, outcome: "error", ms });
       return noticeReply(
         `Something went wrong on my side (ref ${ref}); it has been logged. Please try again.`,
       );

@@ -34,7 +34,7 @@ import type { ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Localized, Source } from "./types.ts";
 
 /** Bump whenever what the cache holds, or how it is written, changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 4;
 const MAGIC = "kizuna-knowledge-cache";
 /** The header's place at the start of a cache file: one line of JSON, padded with spaces. */
 const HEADER_BYTES = 1024;
@@ -459,15 +459,20 @@ class Decoder {
       const file = files[int(a[0], "index.fact")] ?? bad("index.fact");
       const fact = file.data.facts[int(a[1], "index.fact")] ?? bad("index.fact");
       const roles = arr(a[7], "index.fact.roles").map((r): HeldRole => {
-        const [name, kind, holder] = arr(r, "index.fact.role");
+        const [name, kind, holder, country] = arr(r, "index.fact.role");
         const role = roleNamed(str(name, "role"), bool(kind, "role")) ?? bad(`role ${String(name)}`);
-        return { role, holder: optStr(holder, "role.holder") };
+        const owner = optStr(country, "role.country");
+        return { role, holder: optStr(holder, "role.holder"), ...(owner !== undefined ? { country: owner } : {}) };
       });
       const moving = a[6] === 2 ? undefined : a[6] === 1 ? true : a[6] === 0 ? false : bad("direction.moving");
       const meaning: FactMeaning = {
         direction: { agents: set(a[4]), targets: set(a[5]), ...(moving !== undefined && { moving }) },
         roles,
         names: strings(a[8], "index.fact.names"),
+        eventActors: arr(a[9], "index.fact.eventActors").map((e): readonly [string, string] => {
+          const [noun, code] = arr(e, "index.fact.eventActor");
+          return [str(noun, "eventActor.noun"), str(code, "eventActor.code")];
+        }),
       };
       byId.set(fact.id, { fact, ordinal, countries: set(a[2]), hasNumber: bool(a[3], "hasNumber"), meaning });
     });
@@ -659,7 +664,7 @@ function* encode(files: readonly ParsedFile[], index: KnowledgeIndex): Generator
     yield index.facts.slice(c * CHUNK, (c + 1) * CHUNK).map((f) => {
       const at = where.get(f.fact);
       if (!at) throw new Error("an indexed fact is not in the files");
-      const { direction, roles, names } = f.meaning;
+      const { direction, roles, names, eventActors } = f.meaning;
       return [
         at[0],
         at[1],
@@ -672,9 +677,10 @@ function* encode(files: readonly ParsedFile[], index: KnowledgeIndex): Generator
           // Held roles are restored by name: one that would not come back the same is not cached.
           if (roleNamed(h.role.name, h.role.kinds !== undefined) !== h.role)
             throw new Error(`role "${h.role.name}" cannot be restored by name`);
-          return [h.role.name, h.role.kinds !== undefined, h.holder ?? null];
+          return [h.role.name, h.role.kinds !== undefined, h.holder ?? null, h.country ?? null];
         }),
         names,
+        eventActors,
       ];
     });
 }

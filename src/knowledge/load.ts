@@ -6,11 +6,12 @@
 import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { homedir } from "node:os";
+import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
 import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
-import type { Problem } from "./problems.ts";
+import { ProblemList, type Problem, type ProblemSink } from "./problems.ts";
 import { ReadPool } from "./read-pool.ts";
 import { closest, fresh, internList, readKnowledgeFile, type FileReadResult, type ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Relation, Source } from "./types.ts";
@@ -19,12 +20,38 @@ export { MAX_FILE_BYTES } from "./read-file.ts";
 
 const KNOWLEDGE_FILE = /\.ya?ml$/i;
 /**
- * Files up to this size are read on the main thread: parsing one takes a few ms, paced
- * between files. Bigger ones go to a worker thread. Not every file: at 100 000 facts in
- * thousands of files, workers cut a first load from 29 to 22 s but left the process
- * 230 MB bigger (each thread's allocator keeps its memory).
+ * With `readers: "auto"`, files up to this size are read on the main thread, bigger ones in
+ * a worker thread. For tools and start-up only: a parse's cost goes by the file's shape, not
+ * its size, so a reload reads every file in the store's worker.
  */
-const INLINE_MAX_BYTES = 32 * 1024;
+export const INLINE_MAX_BYTES = 32 * 1024;
+
+/** How far a load looks: a knowledge folder holds a few levels, thousands of files at most. */
+export interface WalkLimits {
+  readonly depth: number;
+  /** Entries of every kind seen while walking (a wrong folder holds millions). */
+  readonly entries: number;
+  readonly files: number;
+  /** All knowledge files together, bytes. */
+  readonly bytes: number;
+}
+
+export const WALK_LIMITS: WalkLimits = {
+  depth: 12,
+  entries: 100_000,
+  files: 20_000,
+  bytes: 256 * 1024 * 1024,
+};
+
+/**
+ * Folders that are never a knowledge folder (KNOWLEDGE_DIR=/ walked the whole file system
+ * for minutes): refused before anything is listed.
+ */
+const SYSTEM_FOLDERS = new Set([
+  "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt",
+  "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
+]);
+const SYSTEM_TREES = ["/proc/", "/sys/", "/dev/"];
 
 export type LoadResult =
   | { readonly ok: true; readonly knowledge: Knowledge }
@@ -48,11 +75,15 @@ export function newLoadCache(): LoadCache {
 
 export interface LoadOptions {
   /**
-   * Where files are read: "auto" (a worker thread for files over INLINE_MAX_BYTES, this
-   * thread for the others), "inline" (all on this thread), or a pool the caller owns, for
-   * every file (tests).
+   * Where files are read: "auto" (a worker thread of the load's own for files over
+   * INLINE_MAX_BYTES, this thread for the others), "inline" (all on this thread), or a pool
+   * the caller owns (the store's), for every file over `inlineMaxBytes`.
    */
   readonly readers?: "auto" | "inline" | ReadPool;
+  /** With a pool: files up to this size are read on this thread (default: none). */
+  readonly inlineMaxBytes?: number;
+  /** Tighter walk limits than WALK_LIMITS (tests). */
+  readonly limits?: Partial<WalkLimits>;
   /** Told after each file is read (or taken unchanged from the cache), for progress reports. */
   readonly onFile?: (read: number, total: number) => void;
 }
@@ -64,8 +95,11 @@ export async function loadKnowledge(
   cache: LoadCache = newLoadCache(),
   options: LoadOptions = {},
 ): Promise<LoadResult> {
-  const problems: Problem[] = [];
-  const display = (path: string) => join(displayRoot, relative(dir, path)).split(sep).join("/");
+  const problems = new ProblemList();
+  // Files are shown under the folder's name, never as a path of the server ("../../tmp/…").
+  const shownRoot =
+    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  const display = (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
 
   let root: string;
   try {
@@ -78,7 +112,11 @@ export async function loadKnowledge(
     };
   }
 
-  const paths = await listFiles(root, root, problems, display);
+  const wrong = wrongFolder(root);
+  if (wrong) return { ok: false, problems: [{ file: dir, message: wrong }] };
+
+  const limits = { ...WALK_LIMITS, ...options.limits };
+  const paths = await listFiles(root, root, problems, display, limits);
   if (paths.length === 0 && problems.length === 0)
     problems.push({ file: display(root), message: "no knowledge files (*.yaml) found" });
 
@@ -99,14 +137,25 @@ export async function loadKnowledge(
   const readers = options.readers ?? "auto";
   const files: Array<{ path: string; key?: string | undefined; hit?: ParsedFile; read?: Promise<FileReadResult> }> =
     [];
+  const inlineMax =
+    readers === "inline" ? Infinity : readers === "auto" ? INLINE_MAX_BYTES : (options.inlineMaxBytes ?? -1);
   let ownPool: ReadPool | undefined;
+  let bytes = 0;
   for (const path of paths) {
     const { key, size } = await fileKey(path);
+    bytes += size;
+    if (bytes > limits.bytes) {
+      problems.push({
+        file: display(root),
+        message: `the knowledge files hold more than ${megabytes(limits.bytes)} MB together; is this the right folder?`,
+      });
+      return { ok: false, problems: problems.done() };
+    }
     const hit = key === undefined ? undefined : cache.files.get(path);
     if (hit && hit.key === key && hit.parsed.display === display(path)) files.push({ path, hit: hit.parsed });
-    else if (readers instanceof ReadPool || (readers === "auto" && size > INLINE_MAX_BYTES)) {
+    else if (size > inlineMax) {
       const pool = readers instanceof ReadPool ? readers : (ownPool ??= new ReadPool({ size: 1 }));
-      const read = pool.read(path, root, display(path));
+      const read = pool.read(path, root, display(path), size);
       // Awaited in order below; a failure while an earlier file is awaited must not go unhandled.
       read.catch(() => undefined);
       files.push({ path, key, read });
@@ -123,10 +172,10 @@ export async function loadKnowledge(
       }
       // A file read here is parsed in one go: it starts on a fresh slice.
       if (!f.read) await turn();
-      const result = await (f.read
-        ? f.read.then((r) => ({ ...r, file: r.file && adopt(r.file, intern, cache.dates) }))
-        : readKnowledgeFile(f.path, root, display(f.path), intern));
-      problems.push(...result.problems);
+      const result = f.read
+        ? await f.read.then(async (r) => ({ ...r, file: r.file && (await adopt(r.file, intern, cache.dates, pace)) }))
+        : await readKnowledgeFile(f.path, root, display(f.path), intern);
+      for (const problem of result.problems) problems.push(problem);
       const file = result.file;
       if (file) parsed.push(file);
       // Only a file without problems of its own is remembered: its problems must be reported again.
@@ -146,6 +195,7 @@ export async function loadKnowledge(
     return {
       ok: false,
       problems: problems
+        .done()
         .map((p, i) => ({ p, i }))
         .sort(
           (a, b) =>
@@ -163,10 +213,36 @@ export async function loadKnowledge(
 export async function listFiles(
   dir: string,
   root: string,
-  problems: Problem[],
+  problems: ProblemSink,
   display: (p: string) => string,
+  limits: WalkLimits = WALK_LIMITS,
 ): Promise<string[]> {
   const out: string[] = [];
+  const seen = { entries: 0 };
+  try {
+    await walk(dir, 0, out, { seen, problems, display, limits });
+  } catch (error) {
+    if (!(error instanceof TooMuch)) throw error;
+    problems.push({ file: display(root), message: error.message });
+    return [];
+  }
+  return out;
+}
+
+/** A walk that went past WALK_LIMITS: the folder is almost certainly the wrong one. */
+class TooMuch extends Error {}
+
+interface Walk {
+  readonly seen: { entries: number };
+  readonly problems: ProblemSink;
+  readonly display: (p: string) => string;
+  readonly limits: WalkLimits;
+}
+
+async function walk(dir: string, depth: number, out: string[], w: Walk): Promise<void> {
+  const { seen, problems, display, limits } = w;
+  if (depth > limits.depth)
+    throw new TooMuch(`folders nest more than ${limits.depth} deep (at ${display(dir)}); is this the right folder?`);
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -175,17 +251,35 @@ export async function listFiles(
       file: display(dir),
       message: `cannot read the folder (${(error as NodeJS.ErrnoException).code})`,
     });
-    return out;
+    return;
   }
+  seen.entries += entries.length;
+  if (seen.entries > limits.entries)
+    throw new TooMuch(`holds more than ${limits.entries} files and folders; is this the right folder?`);
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     // Editor backups and hidden files are not knowledge.
     if (entry.name.startsWith(".") || entry.name.endsWith("~")) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(path, root, problems, display)));
+    if (entry.isDirectory()) await walk(path, depth + 1, out, w);
     // Anything else named *.yaml (a pipe, a socket) is listed so it is refused by name, not skipped.
-    else if (KNOWLEDGE_FILE.test(entry.name)) out.push(path);
+    else if (KNOWLEDGE_FILE.test(entry.name)) {
+      out.push(path);
+      if (out.length > limits.files)
+        throw new TooMuch(`holds more than ${limits.files} knowledge files; is this the right folder?`);
+    }
   }
-  return out;
+}
+
+const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+/** Why `root` (a real path) cannot be a knowledge folder, if it obviously cannot. */
+function wrongFolder(root: string): string | undefined {
+  const home = homedir();
+  if (root === "/") return "is the root of the file system, not a knowledge folder; refused";
+  if (root === home) return "is the home folder, not a knowledge folder; refused";
+  if (SYSTEM_FOLDERS.has(root) || SYSTEM_TREES.some((t) => root.startsWith(t)))
+    return "is a system folder, not a knowledge folder; refused";
+  return undefined;
 }
 
 /**
@@ -211,11 +305,12 @@ export function keyOf(info: Stats): { key?: string; size: number } {
  * made for the trip between threads; those that repeat across facts (people, tags,
  * sections, relation ids, dates) are shared through the cache, as for files read here.
  */
-function adopt(
+async function adopt(
   file: ParsedFile,
   intern: (text: string) => string,
   dates: Map<string, HistoricalDate>,
-): ParsedFile {
+  pace: () => Promise<void> | undefined,
+): Promise<ParsedFile> {
   const list = (items: readonly string[]) => internList(items, intern);
   const date = (d: HistoricalDate | null) => {
     if (d === null) return null;
@@ -225,8 +320,9 @@ function adopt(
     dates.set(d.edtf, own);
     return own;
   };
-  const facts = file.data.facts.map(
-    (f): Fact => ({
+  const facts: Fact[] = [];
+  for (const f of file.data.facts) {
+    facts.push({
       ...f,
       relationId: intern(f.relationId),
       date: date(f.date),
@@ -237,8 +333,9 @@ function adopt(
       keywords: list(f.keywords),
       sourceId: intern(f.sourceId),
       section: intern(f.section),
-    }),
-  );
+    });
+    await pace();
+  }
   return { ...file, data: { ...file.data, facts } };
 }
 
@@ -255,7 +352,7 @@ export async function assembleFiles(files: ParsedFile[]): Promise<LoadResult> {
 /** Cross-file checks and conversion into Knowledge. */
 async function assemble(
   files: ParsedFile[],
-  problems: Problem[],
+  problems: ProblemSink,
   pace: () => Promise<void> | undefined,
 ): Promise<Knowledge> {
   const relations: Relation[] = [];

@@ -5,13 +5,14 @@
  * data, so it crosses to the main thread by structured clone.
  */
 import { createHash } from "node:crypto";
-import { lstat, readFile, realpath, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, readlink, realpath, stat, type FileHandle } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { z } from "zod";
 import { editDistance } from "../text/normalize.ts";
 import { DateError, parseDate, type HistoricalDate } from "./dates.ts";
-import type { Problem } from "./problems.ts";
+import { ProblemList, type Problem } from "./problems.ts";
 import { factSchema, fileShapeSchema, KNOWN_KEYS, type FactInput, type FileInput } from "./schema.ts";
 import type { Fact } from "./types.ts";
 
@@ -79,35 +80,14 @@ export async function readKnowledgeFile(
   shown: string,
   intern: (text: string) => string = fresh,
 ): Promise<FileReadResult> {
-  const problems: Problem[] = [];
+  const problems = new ProblemList();
   const fail = (message: string, line?: number): FileReadResult => {
-    problems.push({ file: shown, line, message });
-    return { problems };
+    problems.add({ file: shown, line, message });
+    return { problems: problems.done() };
   };
-  let buffer: Buffer;
-  try {
-    if ((await lstat(path)).isSymbolicLink()) {
-      const target = await realpath(path).catch(() => undefined);
-      if (target === undefined) return fail("is a symbolic link to a file that does not exist");
-      const rel = relative(root, target);
-      if (rel.startsWith("..") || isAbsolute(rel))
-        return fail("is a symbolic link to a file outside the knowledge folder; refused");
-    }
-    const info = await stat(path);
-    // A pipe or device would block the read (and every reload queued behind it) forever.
-    if (!info.isFile()) return fail("is not a regular file; refused");
-    const size = info.size;
-    if (size > MAX_FILE_BYTES)
-      return fail(
-        `is ${(size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`,
-      );
-    buffer = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(
-      code === "ENOENT" ? "disappeared while it was being read" : `cannot be read (${code ?? "error"})`,
-    );
-  }
+  const read = await readBounded(path, root);
+  if (typeof read === "string") return fail(read);
+  const buffer = read;
   const nul = buffer.indexOf(0);
   if (nul >= 0) return fail(`is not a text file (a NUL byte at offset ${nul})`);
   let text: string;
@@ -117,24 +97,40 @@ export async function readKnowledgeFile(
     return fail("is not a text file (it is not valid UTF-8)");
   }
 
+  // A report for every problem is wasted work past the limit (50 000 empty facts are 200 000
+  // problems): past it, they are only counted.
+  const report = (make: () => Problem | undefined) => {
+    if (!problems.wants(shown)) return problems.skip(shown);
+    const problem = make();
+    if (problem) problems.add(problem);
+  };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // YAML's line breaks include a lone CR (old Mac files), which the parser takes as no break
+  // at all: the file read as one line (empty, or one long comment). One character for one, so
+  // offsets and lines stay those of the file.
+  const doc = parseDocument(text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) fail(`YAML: ${e.message.split("\n")[0]}`, lines.linePos(e.pos[0]).line);
-    return { problems };
+    for (const e of doc.errors)
+      report(() => ({ file: shown, line: lines.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` }));
+    return { problems: problems.done() };
   }
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    // yaml refuses alias bombs ("billion laughs") by throwing; that is a problem of the file.
-    return fail(`YAML: ${(error as Error).message}`);
+    // yaml refuses alias bombs ("billion laughs") by throwing; that is a problem of the file,
+    // shown at the alias that expands the most.
+    return fail(`YAML: ${(error as Error).message}`, biggestAliasLine(doc, lines));
   }
   // The file's shape (relation, sources) and each fact are checked on their own, so one
   // mistake never hides another: a bad source does not stop the facts' checks.
   const shape = fileShapeSchema.safeParse(js);
   if (!shape.success)
-    for (const issue of shape.error.issues) problems.push(issueToProblem(issue, doc, lines, shown, js));
+    for (const issue of shape.error.issues) report(() => issueToProblem(issue, doc, lines, shown, js));
   const rawFacts = shape.success
     ? shape.data.facts
     : Array.isArray((js as { facts?: unknown } | null)?.facts)
@@ -147,17 +143,13 @@ export async function readKnowledgeFile(
     if (fact.success) facts.push({ index, fact: fact.data });
     else
       for (const issue of fact.error.issues)
-        problems.push(
-          issueToProblem({ ...issue, path: ["facts", index, ...issue.path] }, doc, lines, shown, js),
-        );
+        report(() => issueToProblem({ ...issue, path: ["facts", index, ...issue.path] }, doc, lines, shown, js));
   });
   if (!shape.success) {
     // Cross-file checks need the relation; the facts' own dates can still be checked.
-    for (const { index, fact } of facts) {
-      const problem = checkDate(fact, (path) => lineOf(doc, lines, ["facts", index, ...path]), shown).problem;
-      if (problem) problems.push(problem);
-    }
-    return { problems };
+    for (const { index, fact } of facts)
+      report(() => checkDate(fact, (path) => lineOf(doc, lines, ["facts", index, ...path]), shown).problem);
+    return { problems: problems.done() };
   }
   // Each fact is built here, from this file alone (its date included), so an unchanged file
   // can be reused whole by the next reload.
@@ -166,7 +158,7 @@ export async function readKnowledgeFile(
   for (const [k, { index, fact }] of facts.entries()) {
     const at = (path: PropertyKey[]) => lineOf(doc, lines, ["facts", index, ...path]);
     const { date, problem } = checkDate(fact, at, shown);
-    if (problem) problems.push(problem);
+    if (problem) report(() => problem);
     built.push(buildFact(fact, date, shape.data.relation.id, shown, at([]) ?? 0, intern));
     factLines[2 * k] = at(["id"]) ?? 0;
     factLines[2 * k + 1] = at(["source"]) ?? 0;
@@ -181,7 +173,93 @@ export async function readKnowledgeFile(
     data,
     digest: createHash("sha256").update(shown).update("\0").update(text).digest("hex"),
   };
-  return { file, problems };
+  return { file, problems: problems.done() };
+}
+
+/**
+ * The bytes of a knowledge file, or why it is refused. The file is opened once and every
+ * check is made on the open handle — what it is, where it really is, how big — and the
+ * bytes are read from that handle, at most MAX_FILE_BYTES + 1 of them: checking the path
+ * and then reading it again let a link swapped in between load a file outside the folder,
+ * or one of 40 MB.
+ */
+export async function readBounded(path: string, root: string): Promise<Buffer | string> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a pipe waits for a writer, and every reload queued behind it would wait too.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return "is a symbolic link loop (a link that leads back to itself)";
+    if (code === "ENOENT") {
+      const link = await lstat(path).then((i) => i.isSymbolicLink(), () => false);
+      return link ? "is a symbolic link to a file that does not exist" : "disappeared while it was being read";
+    }
+    return `cannot be read (${code ?? "error"})`;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) return "is not a regular file; refused";
+    const real = await openedPath(handle, path, info);
+    if (real === undefined) return "changed while it was being read; refused";
+    const rel = relative(root, real);
+    if (rel.startsWith("..") || isAbsolute(rel))
+      return "is a symbolic link to a file outside the knowledge folder; refused";
+    if (info.size > MAX_FILE_BYTES)
+      return `is ${(info.size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+    // The file may grow after the stat: never more than one byte over the limit is read.
+    let buffer = Buffer.alloc(info.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > MAX_FILE_BYTES)
+          return `grew past ${MAX_FILE_BYTES / 1024 / 1024} MB while it was being read; a knowledge file may be at most that`;
+        const bigger = Buffer.alloc(Math.min(2 * buffer.length, MAX_FILE_BYTES + 1));
+        buffer.copy(bigger);
+        buffer = bigger;
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Where the file behind an open handle really is: the kernel's own name for it on Linux
+ * (/proc/self/fd); elsewhere the path resolved again, accepted only if it names the very
+ * file that is open (same device and inode). Undefined: the path now names another file.
+ */
+async function openedPath(
+  handle: FileHandle,
+  path: string,
+  info: { dev: number; ino: number },
+): Promise<string | undefined> {
+  const byFd = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+  if (byFd !== undefined && isAbsolute(byFd)) return byFd;
+  try {
+    const real = await realpath(path);
+    const now = await stat(real);
+    return now.dev === info.dev && now.ino === info.ino ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Line of the last alias in the document: in an alias bomb, the level that expands the most. */
+function biggestAliasLine(doc: Document.Parsed, lines: LineCounter): number | undefined {
+  let last: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.range) last = node.range[0];
+    },
+  });
+  return last === undefined ? undefined : lines.linePos(last).line;
 }
 
 /** Most facts have no keywords or places: they all share one empty list. */

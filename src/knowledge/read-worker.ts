@@ -20,3 +20,6 @@ parentPort?.on("message", (request: ReadRequest) => {
       parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });
+
+// The pool counts a file's time limit from here: the worker's own start is not the file's.
+parentPort?.postMessage({ ready: true });

@@ -8,7 +8,7 @@
  * Shallow on purpose: the cues are a handful of English and Japanese patterns that hold for
  * the short, self-contained statements knowledge files are written in and for questions.
  */
-import { fold, irregularBase } from "../text/normalize.ts";
+import { fold, irregularBase, isStopWord } from "../text/normalize.ts";
 import { gazetteer, type PlacedMention } from "../text/countries.ts";
 import { findRoles } from "./roles.ts";
 
@@ -79,6 +79,11 @@ const AUXILIARIES = new Set([
   "could",
   "should",
 ]);
+// "-ed" words that describe rather than act ("the United Kingdom deliberately delayed" acts; "war-torn", "united" do not).
+const ADJECTIVE_ED = new Set(["united", "related", "allied", "concerned", "interested", "so-called"]);
+// "arrived in Japan": where the arrival goes, though "in" usually says where something is.
+const ARRIVAL = new Set(["arrive", "arrived", "arrives", "arriving", "land", "landed", "lands", "landing"]);
+const DO_AUX = new Set(["did", "does", "do", "will", "would", "can", "could"]);
 const PASSIVE_AUX = new Set(["was", "were", "is", "are", "been", "being"]);
 const TARGET_NOUNS = /^(?:donors?|aid|assistance|partners?|ally|allies|largest|biggest|second)/;
 // "drop by Japan", "stop by Kabul": "by" is a target cue only after these.
@@ -152,7 +157,12 @@ export function directionOf(text: string): Direction {
       const at = article ? m.start - 1 : m.start;
       const subject =
         toks[at]!.clauseStart || AUXILIARIES.has(ws[at - 1] ?? "") || ASKING.has(ws[at - 1] ?? "");
-      if (actor && subject) {
+      // "did the British defeat …": a people named right after "did" is the subject — in
+      // English "the" + an adjective in -ish/-ese/-ch, or a plural ("the Afghans"), names
+      // the people; "the Afghan protests" only describes.
+      const people = /(?:ish|ese|ch|sh|s)$/.test(ws[m.start + m.length - 1] ?? "");
+      const named = article && people && DO_AUX.has(ws[at - 1] ?? "");
+      if ((actor || named) && subject) {
         agents.add(m.code);
         subjectTaken = true;
         previousAgent = m;
@@ -165,7 +175,10 @@ export function directionOf(text: string): Direction {
       cue === "of" && [2, 3, 4, 5].some((d) => MOVING_CUES.has(before(d) ?? "") && before(d) !== "visit");
     const moving =
       cue !== undefined &&
-      (MOVING_CUES.has(cue) || (cue === "by" && BY_VERBS.has(before(k + 1) ?? "")) || ofPlace);
+      (MOVING_CUES.has(cue) ||
+        (cue === "by" && BY_VERBS.has(before(k + 1) ?? "")) ||
+        ((cue === "in" || cue === "at") && ARRIVAL.has(before(k + 1) ?? "")) ||
+        ofPlace);
     const last = toks[end - 1]!;
     if (moving && !describesSomeone) {
       targets.add(m.code);
@@ -195,6 +208,21 @@ export function directionOf(text: string): Direction {
     if (previousAgent && cue === "and" && previousAgent.start + previousAgent.length === m.start - 1) {
       agents.add(m.code);
       previousAgent = m;
+      continue;
+    }
+    // The object of a verb ("invaded Japan", "did Japan invade Mongolia", "gave Mongolia aid"):
+    // where the act went, though nothing moved. A verb is a past form, or the word right after
+    // the subject.
+    const usable = cue !== undefined && k === 1 && !isStopWord(cue) && !AUXILIARIES.has(cue);
+    const pastForm =
+      usable && ((/[a-z]ed$/.test(cue) && !ADJECTIVE_ED.has(cue)) || irregularBase(cue) !== undefined);
+    const afterSubject =
+      usable &&
+      subjectTaken &&
+      previousAgent !== undefined &&
+      previousAgent.start + previousAgent.length === m.start - 1;
+    if (sentence && (pastForm || afterSubject)) {
+      placed.add(m.code);
       continue;
     }
     // The subject: a country opening a clause, or right after an auxiliary ("did Japan give").

@@ -7,8 +7,15 @@
  * produces ("訪れ" of 訪れた).
  */
 
+import { fold } from "../text/normalize.ts";
+
 /** Japanese word → the English words it stands for (the first is its usual translation). */
 const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
+  // arranging, victims
+  ["手配", "arrange"],
+  ["取りまとめ", "arrange"],
+  ["被害者", "victims"],
+  ["犠牲者", "victims"],
   // visits and meetings
   ["訪問", "visit"],
   ["訪れ", "visit"],
@@ -220,7 +227,8 @@ const GLOSSARY: ReadonlyArray<readonly [string, string]> = [
   ["最近", "recent"],
 ];
 
-const MAP = new Map<string, string>(GLOSSARY);
+// Looked up with folded words (no katakana long-vowel marks).
+const MAP = new Map<string, string>(GLOSSARY.map(([ja, en]) => [fold(ja), en]));
 
 const JAPANESE = /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u;
 const KANA = /[\p{Script=Hiragana}\p{Script=Katakana}]/u;

@@ -187,7 +187,12 @@ const GENERIC = new Set(
     "two both each either neither other another former latter certain particular specific member members " +
     "behind because despite although though whether while whereas unless according regarding concerning across " +
     "along beyond onto per versus within without throughout besides near next above below beneath beside inside " +
-    "outside around together instead toward towards upon via amid amongst idea clue guys anyone somebody folks like unlike"
+    "outside around together instead toward towards upon via amid amongst idea clue guys anyone somebody folks like unlike " +
+    // Chat: greetings, interjections and abbreviations people type around a question.
+    "hi hey hello yo hiya ok okay lol lmao rofl haha omg pls plz thx thanks ty btw idk imo imho tbh fyi bro dude " +
+    "ngl smh fr u ur ya yeah yep nope hmm um uh " +
+    // A pair of people named elsewhere ("the royal couple"); what a source says ("the quote").
+    "couple pair quote quotes quotation"
   ).split(" "),
 );
 
@@ -214,8 +219,8 @@ const VERB_MOTION = 38;
 /** WordNet's class of verbs of speaking ("say", "talk about", "urge", "declare"). */
 const VERB_COMMUNICATION = 32;
 
-/** True when one of the verb's two most frequent senses is in the given class. */
-function verbOfClass(word: string, lexFile: number): boolean {
+/** True when one of the verb's `senses` most frequent senses is in the given class. */
+function verbOfClass(word: string, lexFile: number, count = 2): boolean {
   const wn = wordnet();
   const forms = word.includes(" ") ? [{ lemma: word, pos: "v" as const }] : baseForms(word);
   for (const b of forms) {
@@ -223,7 +228,28 @@ function verbOfClass(word: string, lexFile: number): boolean {
     const id = wn.id(b.lemma);
     if (id === undefined) continue;
     const senses = wn.senses(id, "v");
-    for (let i = 0; i < Math.min(2, senses.length); i++) if (wn.lexFile(senses[i]!) === lexFile) return true;
+    for (let i = 0; i < Math.min(count, senses.length); i++)
+      if (wn.lexFile(senses[i]!) === lexFile) return true;
+  }
+  return false;
+}
+
+/** WordNet's classes of nouns of acts and events ("invasion", "visit", "victory"). */
+const NOUN_ACT = 4;
+const NOUN_EVENT = 11;
+
+/** True for a noun whose most frequent senses are an act or an event ("invasion", not "embassy"). */
+export function isEventNoun(word: string): boolean {
+  const wn = wordnet();
+  for (const b of baseForms(word)) {
+    if (b.pos !== "n") continue;
+    const id = wn.id(b.lemma);
+    if (id === undefined) continue;
+    const senses = wn.senses(id, "n");
+    for (let i = 0; i < Math.min(2, senses.length); i++) {
+      const file = wn.lexFile(senses[i]!);
+      if (file === NOUN_ACT || file === NOUN_EVENT) return true;
+    }
   }
   return false;
 }
@@ -235,5 +261,6 @@ export function isMotionVerb(word: string): boolean {
 
 /** True for a verb of speaking ("talk about", "say", "state"). */
 export function isSpeechVerb(word: string): boolean {
-  return verbOfClass(word, VERB_COMMUNICATION);
+  // The most frequent sense only: "attack" criticizes in its second sense, but asks about an attack.
+  return verbOfClass(word, VERB_COMMUNICATION, 1);
 }

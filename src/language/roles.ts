@@ -5,6 +5,8 @@
  * "head of state" there), so the classes are written down once, for any relation: they
  * are the vocabulary of diplomacy, not of one knowledge file.
  */
+import { gazetteer } from "../text/countries.ts";
+
 export type RoleClass =
   | "monarch"
   | "head-of-state"
@@ -141,6 +143,45 @@ export function findRoles(ws: readonly string[]): RoleMention[] {
       i += found.length;
     } else i++;
   }
+  return out;
+}
+
+// Between a country and its office: "Japan *'s* ambassador", "a Japanese *military* officer".
+const OWNER_GAP = new Set([
+  "s",
+  "the",
+  "a",
+  "an",
+  "military",
+  "senior",
+  "former",
+  "imperial",
+  "royal",
+  "then",
+  "new",
+]);
+
+/**
+ * The country each office belongs to where the words say so: a demonym or a country's name
+ * (possessive or as an adjective) right before it ("the Japanese ambassador", "Japan's prime
+ * minister", "Afghan President Hamid Karzai"). Aligned with `mentions`; undefined: not said.
+ */
+export function roleOwners(
+  ws: readonly string[],
+  mentions: readonly RoleMention[],
+): Array<string | undefined> {
+  const countries = gazetteer().placed(ws);
+  const out: Array<string | undefined> = [];
+  mentions.forEach((r, i) => {
+    let end = r.start;
+    while (end > 0 && OWNER_GAP.has(ws[end - 1]!)) end--;
+    const owner = countries.find((m) => m.start + m.length === end && !m.capital)?.code;
+    // "Japan's Crown Prince Akihito and Princess Michiko": coordinated offices share the country.
+    const previous = mentions[i - 1];
+    const between = previous ? ws.slice(previous.start + previous.length, r.start) : [];
+    const coordinated = previous !== undefined && between.length <= 4 && between.includes("and");
+    out.push(owner ?? (coordinated ? out[i - 1] : undefined));
+  });
   return out;
 }
 

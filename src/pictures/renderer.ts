@@ -11,8 +11,9 @@
 import { Worker } from "node:worker_threads";
 import type { ChartSpec, Theme } from "./chart.ts";
 import type { RenderRequest, RenderResponse } from "./render-worker.ts";
+import { workerEntry } from "../ops/worker-entry.ts";
 
-const ENTRY = new URL("./render-worker.mjs", import.meta.url);
+const ENTRY = workerEntry(import.meta.url, "render-worker");
 
 export interface PictureKey {
   readonly version: string;

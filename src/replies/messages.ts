@@ -45,8 +45,9 @@ export function citationMarkdown(c: Citation): string {
   return `[${c.n}] [${knowledgeText(c.source.title, 200)}](${c.source.url}) — ${knowledgeText(c.source.publisher, 100)}, § ${knowledgeText(c.section, 120)}`;
 }
 
+/** An embed's footer: its parts (ids, tags, labels from knowledge or the question) unpingable, bounded. */
 function footer(parts: (string | undefined)[]): APIEmbed["footer"] {
-  return { text: truncate(parts.filter(Boolean).join(" · "), LIMITS.footer) };
+  return { text: knowledgeText(parts.filter(Boolean).join(" · "), LIMITS.footer) };
 }
 
 /** Keeps an embed inside Discord's limits whatever went into it. */
@@ -99,12 +100,13 @@ function suggestionMenu(facts: readonly Fact[], locale: Locale): Reply["componen
           custom_id: customId("fact", "show"),
           placeholder: t.showNearest,
           options: facts.slice(0, LIMITS.selectOptions).map((f) => ({
-            label: truncate(
-              `${capitalize(dateLabelIn(f, locale) ?? t.undated)} · ${knowledgeText(statementIn(f, locale), 200)}`,
+            // The date label may be the knowledge's own wording (`when`): the whole label is broken up.
+            label: knowledgeText(
+              `${capitalize(dateLabelIn(f, locale) ?? t.undated)} · ${statementIn(f, locale)}`,
               LIMITS.selectLabel,
             ),
             value: f.id,
-            description: truncate(f.id, LIMITS.selectDescription),
+            description: knowledgeText(f.id, LIMITS.selectDescription),
           })),
         },
       ],

@@ -55,3 +55,14 @@ export function userText(text: string, max: number): string {
 export function knowledgeText(text: string, max: number): string {
   return truncate(neutralizeMentions(text), max);
 }
+
+/**
+ * Autocomplete choices as Discord shows them: names unpingable and bounded (they render as
+ * text, where a mention would still show as one). Values are left as they are: they are what
+ * Discord sends back when the user picks one.
+ */
+export function safeChoices<C extends { readonly name: string }>(choices: readonly C[]): C[] {
+  return choices
+    .slice(0, LIMITS.choices)
+    .map((c) => ({ ...c, name: knowledgeText(String(c.name), LIMITS.choiceName) }));
+}

@@ -9,7 +9,8 @@ import { watch, type FSWatcher } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { KnowledgeIndex } from "../index/knowledge-index.ts";
 import { readKnowledgeCache, writeKnowledgeCache, type KnowledgeCacheOptions } from "../knowledge/cache.ts";
-import { loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
+import { INLINE_MAX_BYTES, loadKnowledge, newLoadCache, type LoadCache } from "../knowledge/load.ts";
+import { ReadPool, type ReadPoolOptions } from "../knowledge/read-pool.ts";
 import { KnowledgeError, type Problem } from "../knowledge/problems.ts";
 import type { Fact, Knowledge } from "../knowledge/types.ts";
 import { pacer } from "../pace.ts";
@@ -49,6 +50,8 @@ export interface StoreOptions {
   readonly displayRoot?: string;
   /** The knowledge cache (KNOWLEDGE_CACHE_DIR) opening uses and writes; absent: none. */
   readonly cache?: KnowledgeCacheOptions | undefined;
+  /** The read worker's memory and time limits (defaults: READ_WORKER_HEAP_MB, readTimeLimitMs). */
+  readonly readLimits?: Pick<ReadPoolOptions, "maxOldGenerationSizeMb" | "timeLimitMs">;
 }
 
 export class KnowledgeStore {
@@ -65,6 +68,11 @@ export class KnowledgeStore {
     private readonly options: StoreOptions,
     /** Parsed files kept between reloads: only changed files are read again. */
     private readonly cache: LoadCache = newLoadCache(),
+    /**
+     * The worker thread every reload reads its files in (started with the store, stopped by
+     * close()): a small file can cost a second of parsing too, so none is parsed on this thread.
+     */
+    private readers?: ReadPool,
   ) {
     this.live = index;
   }
@@ -78,15 +86,26 @@ export class KnowledgeStore {
       (await readKnowledgeCache(dir, options.displayRoot ?? "knowledge", cache, options.cache));
     if (cached) {
       const index = await KnowledgeIndex.buildAsync(cached.knowledge, { previous: cached.prior });
-      return new KnowledgeStore(dir, index, options, cache);
+      return new KnowledgeStore(dir, index, options, cache, new ReadPool(options.readLimits));
     }
-    // Opening comes before the bot connects: nothing waits on the event loop yet, so every
-    // file is read on this thread (a worker thread would cost ~100 MB for nothing).
-    const result = await loadKnowledge(dir, options.displayRoot, cache, { readers: "inline" });
-    if (!result.ok) throw new KnowledgeError(result.problems);
+    const readers = new ReadPool(options.readLimits);
+    // Opening comes before the bot connects: nothing waits on the event loop yet, so small
+    // files are read on this thread (faster, and the worker's heap stays small); big ones go
+    // to the worker for its memory and time limits.
+    const result = await loadKnowledge(dir, options.displayRoot, cache, {
+      readers,
+      inlineMaxBytes: INLINE_MAX_BYTES,
+    }).catch(async (error: unknown) => {
+      await readers.close();
+      throw error;
+    });
+    if (!result.ok) {
+      await readers.close();
+      throw new KnowledgeError(result.problems);
+    }
     const index = await KnowledgeIndex.buildAsync(result.knowledge);
     if (options.cache) await writeKnowledgeCache(index, cache, options.cache);
-    return new KnowledgeStore(dir, index, options, cache);
+    return new KnowledgeStore(dir, index, options, cache, readers);
   }
 
   /** Wraps an already built index (tests, benchmarks). */
@@ -131,6 +150,7 @@ export class KnowledgeStore {
   /** Stops watching; a change seen just before is not reloaded any more (shutdown). */
   close(): void {
     this.closed = true;
+    void this.readers?.close();
     clearTimeout(this.pending);
     this.watcher?.close();
     this.watcher = undefined;
@@ -143,6 +163,7 @@ export class KnowledgeStore {
     let result: ReloadResult;
     try {
       const loaded = await loadKnowledge(this.dir, this.options.displayRoot, this.cache, {
+        readers: (this.readers ??= new ReadPool(this.options.readLimits)),
         ...(progress && { onFile: (filesRead, files) => progress({ phase: "reading", filesRead, files }) }),
       });
       const expected = options.expectVersion;

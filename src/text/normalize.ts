@@ -32,6 +32,9 @@ export function fold(text: string): string {
       .replace(/[\u0300-\u036f]/g, "")
       .normalize("NFC")
       .toLowerCase()
+      // Katakana spell a long vowel with ー or leave it out ("ダーウード", "ダウード"): names
+      // compare without it.
+      .replace(/(?<=[\u30a1-\u30fa])ー/gu, "")
   );
 }
 

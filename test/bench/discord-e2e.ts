@@ -14,7 +14,7 @@
  * Cooldown off; a warm-up (JIT, HTTP keep-alive) before each measured run is not counted.
  */
 import { performance } from "node:perf_hooks";
-import { chat, commands } from "../../commands/index.ts";
+import { chat, commands } from "../../src/commands/index.ts";
 import { startBot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { loadConfig } from "../../src/config.ts";

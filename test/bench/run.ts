@@ -34,6 +34,8 @@
  *                      the writes per second SQLite and PostgreSQL absorb)
  *          --no-restart  (skip restart.ts: the real process's start to its first answer, cold
  *                      vs warm from the knowledge cache, at each size)
+ *          --no-hostile  (skip hostile-reload.ts: reloads of the worst knowledge files, the
+ *                      event loop's longest block and the peak RSS of each)
  * For clean JSON on stdout run `npm run -s bench -- --json` (npm prints a banner otherwise);
  * progress goes to stderr.
  */
@@ -57,6 +59,7 @@ import { measureFileReload, type FileReloadResult } from "./file-reload.ts";
 import { measureHttp, rateLabel, type HttpResult } from "./http.ts";
 import { feedbackReport, runFeedbackBench } from "./feedback.ts";
 import { runLoadBenchmark } from "./load.ts";
+import { hostileReport, runHostileBench } from "./hostile-reload.ts";
 import { runPictureBenchmark } from "./pictures.ts";
 import { restartReport, runRestartBenchmark } from "./restart.ts";
 import {
@@ -1085,7 +1088,7 @@ export async function runBench(options: BenchOptions): Promise<{
 }
 
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const options = parseArgs(process.argv.slice(2).filter((a) => a !== "--no-hostile"));
   const started = performance.now();
   const { machine: m, sizes, runs } = await runBench(options);
   // The load test runs on the real knowledge through the fake Discord, after the sizes.
@@ -1109,6 +1112,7 @@ async function main(): Promise<void> {
   const restart = options.restart
     ? await runRestartBenchmark({ sizes: options.sizes, seed: options.seed })
     : undefined;
+  const hostile = process.argv.includes("--no-hostile") ? undefined : await runHostileBench();
   const totalS = (performance.now() - started) / 1000;
   if (options.json) {
     const hot: Record<string, HotFunction[]> = {};
@@ -1124,6 +1128,7 @@ async function main(): Promise<void> {
           ...(pictures ? { pictures } : {}),
           ...(feedback ? { feedback } : {}),
           ...(restart ? { restart } : {}),
+          ...(hostile ? { hostile } : {}),
           ...(Object.keys(hot).length ? { cpu_profile: hot } : {}),
         },
         null,
@@ -1148,6 +1153,7 @@ async function main(): Promise<void> {
     }
     if (feedback) console.log(`\n${feedbackReport(feedback)}`);
     if (restart) console.log(`\n${restartReport(restart)}`);
+    if (hostile) console.log(`\n${hostileReport(hostile)}`);
     console.log(`\ntotal ${totalS.toFixed(1)} s`);
   }
 }

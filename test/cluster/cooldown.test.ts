@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { SharedCooldown } from "../../src/cluster/cooldown.ts";
 import { keysFor } from "../../src/cluster/redis.ts";
 import { redisPerTest, TEST_REDIS_URL, testPrefix } from "../support/redis.ts";
@@ -14,6 +14,10 @@ async function cooldownAt(
   const connection = await redis.connect(url, { commandTimeoutMs: 250, ready });
   return new SharedCooldown(connection, keysFor(prefix).cooldown, answers, 30_000);
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("SharedCooldown", () => {
   it("GIVEN two processes WHEN a user spends the allowance on one THEN the other refuses too", async () => {
@@ -38,6 +42,16 @@ describe("SharedCooldown", () => {
     expect(await c.take("user-1")).toEqual({ ok: true });
     expect((await c.take("user-1")).ok).toBe(false);
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("GIVEN Redis unreachable WHEN the wall clock steps back an hour THEN the wait shown stays within the window", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    const c = await cooldownAt("redis://127.0.0.1:1/0", testPrefix(), 1, false);
+    expect(await c.take("user-1")).toEqual({ ok: true });
+    vi.setSystemTime(Date.now() - 3_600_000);
+    const refused = await c.take("user-1");
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.retryInMs).toBeLessThanOrEqual(30_000);
   });
 
   it("GIVEN COOLDOWN_ANSWERS=0 THEN there is no cooldown", async () => {

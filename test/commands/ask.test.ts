@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chat, commands } from "../../commands/index.ts";
+import { chat, commands } from "../../src/commands/index.ts";
 import { openDatabase } from "../../src/feedback/database.ts";
 import { FeedbackRecorder } from "../../src/feedback/recorder.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";

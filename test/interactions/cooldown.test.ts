@@ -1,5 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Cooldown } from "../../src/interactions/cooldown.ts";
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A wall clock (Date) that a test can step, as NTP or an operator's `date -s` does; time itself goes on. */
+function steppableWallClock(): (ms: number) => void {
+  vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+  return (ms) => vi.setSystemTime(Date.now() + ms);
+}
 
 describe("Cooldown", () => {
   it("GIVEN 2 answers per 10 s THEN the third within the window waits, and the window slides", () => {
@@ -27,5 +37,25 @@ describe("Cooldown", () => {
     now = 5000;
     c.take("late");
     expect((c as unknown as { hits: Map<string, number[]> }).hits.size).toBeLessThan(10);
+  });
+
+  it("GIVEN the wall clock stepped back an hour THEN the wait stays within the window and ends with it", async () => {
+    const step = steppableWallClock();
+    const c = new Cooldown(1, 300);
+    expect(c.take("u").ok).toBe(true);
+    step(-3_600_000);
+    const refused = c.take("u");
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.retryInMs).toBeLessThanOrEqual(300);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(c.take("u").ok).toBe(true);
+  });
+
+  it("GIVEN the wall clock stepped forward an hour THEN the window is not cut short", () => {
+    const step = steppableWallClock();
+    const c = new Cooldown(1, 60_000);
+    expect(c.take("u").ok).toBe(true);
+    step(3_600_000);
+    expect(c.take("u").ok).toBe(false);
   });
 });

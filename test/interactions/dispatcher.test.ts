@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType } from "discord.js";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chat, commands } from "../../commands/index.ts";
+import { chat, commands } from "../../src/commands/index.ts";
 import { UserError } from "../../src/errors.ts";
 import { KnowledgeIndex } from "../../src/index/knowledge-index.ts";
 import { defineCommand, type Actor } from "../../src/interactions/command.ts";
@@ -143,6 +143,25 @@ describe("Dispatcher.component and autocomplete", () => {
     const d = new Dispatcher([broken], { store, log, commands: [] });
     expect(d.autocomplete("broken", { name: "q", value: "x" }, {})).toEqual([]);
     expect(d.autocomplete("missing", { name: "q", value: "x" }, {})).toEqual([]);
+  });
+  it("GIVEN typed text or knowledge with mentions THEN no choice name renders as a mention, and values are kept", () => {
+    const typed = "@everyone <@123456789012345678> <#123456789012345678> <@&123456789012345678> @here";
+    const choices = make().autocomplete("ask", { name: "question", value: typed }, {});
+    expect(choices.length).toBeGreaterThan(0);
+    for (const c of choices) expect(c.name).not.toMatch(/@(?:everyone|here)|<(?:@[!&]?|#)\d+>/i);
+    expect(choices[0]!.value).toBe(typed);
+    const mentions = defineCommand({
+      data: { name: "mentions", description: "x" },
+      execute: () => ({ content: "x" }),
+      autocomplete: () => [{ name: `${"x".repeat(95)} @everyone`, value: "v" }],
+    });
+    const [only] = new Dispatcher([mentions], { store, log, commands: [] }).autocomplete(
+      "mentions",
+      { name: "q", value: "" },
+      {},
+    );
+    expect(only!.name.length).toBeLessThanOrEqual(100);
+    expect(only!.name).not.toMatch(/@everyone/);
   });
 });
 

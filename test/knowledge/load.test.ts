@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadKnowledge, MAX_FILE_BYTES, type LoadResult } from "../../src/knowledge/load.ts";
-import { formatProblem, type Problem } from "../../src/knowledge/problems.ts";
+import { formatProblem, MAX_PROBLEMS_PER_FILE, type Problem } from "../../src/knowledge/problems.ts";
 import type { Knowledge } from "../../src/knowledge/types.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/knowledge/", import.meta.url));
@@ -369,8 +369,44 @@ describe("loadKnowledge — files that are not knowledge", () => {
     }
     await writeFile(join(dir, "bomb.yaml"), yaml);
     expect(problemsOf(await loadKnowledge(dir))).toEqual([
-      "knowledge/bomb.yaml: YAML: Excessive alias count indicates a resource exhaustion attack",
+      // The line of the level that expands the most.
+      "knowledge/bomb.yaml:9: YAML: Excessive alias count indicates a resource exhaustion attack",
     ]);
+  });
+
+  it("GIVEN two symlinks that point at each other THEN the loop is named as a loop", async () => {
+    const dir = await copyOf("valid");
+    await symlink(join(dir, "b.yaml"), join(dir, "a.yaml"));
+    await symlink(join(dir, "a.yaml"), join(dir, "b.yaml"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      "knowledge/a.yaml: is a symbolic link loop (a link that leads back to itself)",
+      "knowledge/b.yaml: is a symbolic link loop (a link that leads back to itself)",
+    ]);
+  });
+
+  it("GIVEN a file whose lines end in CR alone (old Mac) THEN it loads with the same lines as with LF", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    const lf = knowledgeOf(await loadKnowledge(dir)).facts.map((f) => [f.id, f.line]);
+    await writeFile(file, (await readFile(file, "utf8")).replace(/\n/g, "\r"));
+    expect(knowledgeOf(await loadKnowledge(dir)).facts.map((f) => [f.id, f.line])).toEqual(lf);
+    await writeFile(file, (await readFile(file, "utf8")).replace("parties: [Peru, Chile]", "parties: [Peru, Atlantis]"));
+    expect(problemsOf(await loadKnowledge(dir))).toEqual([
+      'knowledge/chile-peru.yaml:4: relation.parties: unknown country "Atlantis"',
+    ]);
+  });
+
+  it("GIVEN a small file with 50 000 empty facts THEN the first 100 problems are listed with lines, then how many more", async () => {
+    const dir = await copyOf("valid");
+    const file = join(dir, "chile-peru.yaml");
+    const text = (await readFile(file, "utf8")).replace(/\nfacts:[\s\S]*$/, "\n");
+    await writeFile(file, `${text}facts: [${Array(50_000).fill("{}").join(",")}]\n`);
+    const problems = problemsOf(await loadKnowledge(dir));
+    expect(problems).toHaveLength(MAX_PROBLEMS_PER_FILE + 1);
+    expect(problems[0]).toBe('knowledge/chile-peru.yaml:14: fact "#1": id is required');
+    expect(problems.at(-1)).toBe(
+      `knowledge/chile-peru.yaml:14: and ${50_000 * 4 - MAX_PROBLEMS_PER_FILE} more problems in this file (only the first 100 are listed)`,
+    );
   });
 
   it("GIVEN an empty folder THEN it says no knowledge files were found", async () => {
@@ -392,6 +428,55 @@ describe("loadKnowledge — files that are not knowledge", () => {
     expect(problemsOf(await loadKnowledge(file))).toEqual([
       `${file}: the knowledge folder does not exist or is not a folder`,
     ]);
+  });
+});
+
+describe("loadKnowledge — a folder that is not a knowledge folder (KNOWLEDGE_DIR=/)", () => {
+  it("GIVEN the root, the home folder or a system folder THEN it is refused at once, before anything is listed", async () => {
+    const { homedir } = await import("node:os");
+    for (const [dir, why] of [
+      ["/", "is the root of the file system, not a knowledge folder; refused"],
+      [homedir(), "is the home folder, not a knowledge folder; refused"],
+      ["/etc", "is a system folder, not a knowledge folder; refused"],
+      ["/proc/self", "is a system folder, not a knowledge folder; refused"],
+    ] as const) {
+      const started = performance.now();
+      expect(problemsOf(await loadKnowledge(dir))).toEqual([`${dir}: ${why}`]);
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+  });
+
+  it("GIVEN folders nested deeper than the limit THEN the walk stops and says where", async () => {
+    const dir = await copyOf("valid");
+    await mkdir(join(dir, "a", "b", "c", "d"), { recursive: true });
+    expect(problemsOf(await loadKnowledge(dir, "knowledge", undefined, { limits: { depth: 3 } }))).toEqual([
+      "knowledge: folders nest more than 3 deep (at knowledge/a/b/c/d); is this the right folder?",
+    ]);
+  });
+
+  it("GIVEN more files, entries or bytes than the limits THEN the load is refused with the limit named, nothing read", async () => {
+    const dir = await copyOf("valid");
+    await writeFile(join(dir, "notes.txt"), "not knowledge");
+    const load = (limits: Parameters<typeof loadKnowledge>[3] & object) =>
+      loadKnowledge(dir, "knowledge", undefined, limits).then(problemsOf);
+    expect(await load({ limits: { files: 1 } })).toEqual([
+      "knowledge: holds more than 1 knowledge files; is this the right folder?",
+    ]);
+    expect(await load({ limits: { entries: 2 } })).toEqual([
+      "knowledge: holds more than 2 files and folders; is this the right folder?",
+    ]);
+    expect(await load({ limits: { bytes: 1024 } })).toEqual([
+      "knowledge: the knowledge files hold more than 0 MB together; is this the right folder?",
+    ]);
+  });
+
+  it("GIVEN a display root that is a path of the server (../../tmp/…) THEN files are shown under the folder's own name", async () => {
+    const dir = await copyOf("valid");
+    await writeFile(join(dir, "chile-peru.yaml"), "relation: [");
+    const problems = problemsOf(await loadKnowledge(dir, "../../tmp/x"));
+    const name = dir.split("/").at(-1)!;
+    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name}/chile-peru\\.yaml:1: YAML: `))]);
+    expect(problemsOf(await loadKnowledge(dir, "/srv/kizuna/knowledge"))[0]).toMatch(new RegExp(`^${name}/`));
   });
 });
 

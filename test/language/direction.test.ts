@@ -20,6 +20,13 @@ describe("directionOf — who acts toward whom", () => {
     ["When was Afghanistan visited by Hisao Tani?", [], ["AF"]],
     ["Where did Ayub Khan beat the British army?", [], []],
     ["soviet invasion japan embassy", [], []],
+    ["The Mongol Empire under Kublai Khan invaded Japan.", [], ["JP"]],
+    ["When did Japan invade Mongolia?", ["JP"], ["MN"]],
+    ["Japan gave Mongolia economic aid.", ["JP"], ["MN"]],
+    ["Afghanistan and Japan signed a Treaty of Friendship.", ["AF", "JP"], []],
+    ["Who did the British defeat at Maiwand?", ["GB"], []],
+    ["When did Afghan protests close an embassy?", [], []],
+    ["When did Ayub Khan arrive in Japan?", [], ["JP"]],
     ["日本の皇太子がアフガニスタンを訪問したのはいつ？", ["JP"], ["AF"]],
     ["アフガニスタンの国王が日本を訪れたのはいつですか", ["AF"], ["JP"]],
   ])("GIVEN %s THEN actors %j, targets %j", (text, agents, targets) => {
@@ -32,5 +39,11 @@ describe("directionOf — who acts toward whom", () => {
     const asked = directionOf("When did the Japanese prime minister visit Afghanistan?");
     expect(conflicts(asked, directionOf("Afghan Prime Minister Daoud Khan visited Japan."))).toBe(true);
     expect(conflicts(asked, directionOf("Japan's Crown Prince Akihito visited Afghanistan."))).toBe(false);
+  });
+
+  it("GIVEN the object of an act that moves nothing THEN a question with the other object conflicts", () => {
+    const invasion = directionOf("The Mongol Empire invaded Japan for the first time.");
+    expect(conflicts(directionOf("When did Japan invade Mongolia?"), invasion)).toBe(true);
+    expect(conflicts(directionOf("When did Mongolia invade Japan?"), invasion)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   baseForms,
+  isEventNoun,
   isGenericWord,
   isModifierOnly,
   isMotionVerb,
@@ -56,5 +57,16 @@ describe("relatedWords — synonyms, broader words, derivations", () => {
     expect(isMotionVerb("sign")).toBe(false);
     expect(isSpeechVerb("talk about")).toBe(true);
     expect(isSpeechVerb("visit")).toBe(false);
+  });
+
+  it("GIVEN nouns THEN WordNet's classes tell acts and events from things and people", () => {
+    for (const w of ["invasion", "visit", "victory", "donation", "war"]) expect(isEventNoun(w), w).toBe(true);
+    for (const w of ["embassy", "ambassador", "people", "museum", "decree"])
+      expect(isEventNoun(w), w).toBe(false);
+  });
+
+  it("GIVEN chat around a question THEN it is wording", () => {
+    for (const w of ["lol", "yo", "pls", "thx", "btw"]) expect(isGenericWord(w), w).toBe(true);
+    expect(isGenericWord("treaty")).toBe(false);
   });
 });

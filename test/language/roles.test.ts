@@ -1,7 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { findRoles, isTitleWord, roleAnswers } from "../../src/language/roles.ts";
+import { findRoles, isTitleWord, roleAnswers, roleOwners } from "../../src/language/roles.ts";
+import { words } from "../../src/text/normalize.ts";
 
 const roles = (text: string) => findRoles(text.split(" ")).map((r) => r.role);
+
+describe("roleOwners — whose office", () => {
+  const owners = (text: string) => {
+    const ws = words(text);
+    const found = findRoles(ws);
+    return found.map((r, i) => [r.role.name, roleOwners(ws, found)[i]]);
+  };
+
+  it("GIVEN a demonym, a possessive or a described office THEN that country; GIVEN none THEN undefined", () => {
+    expect(
+      owners(
+        "The Japanese ambassador met senior Taliban members, among them Foreign Minister Amir Khan Muttaqi",
+      ),
+    ).toEqual([
+      ["ambassador", "JP"],
+      ["foreign minister", undefined],
+    ]);
+    expect(owners("When did Japan's foreign minister visit Kabul?")).toEqual([["foreign minister", "JP"]]);
+    expect(owners("Hisao Tani, a Japanese military officer")).toEqual([["officer", "JP"]]);
+    expect(owners("the embassy in Kabul of the ambassador")).toEqual([["ambassador", undefined]]);
+    expect(owners("Japan's Crown Prince Akihito and Princess Michiko visited Afghanistan")).toEqual([
+      ["crown prince", "JP"],
+      ["princess", "JP"],
+    ]);
+  });
+});
 
 describe("findRoles and roleAnswers — offices and their kinds", () => {
   it("GIVEN titles, plural or multi-word THEN each is found once, longest first", () => {

@@ -236,6 +236,34 @@ describe("answerReply — no answer", () => {
   });
 });
 
+describe("replies — mentions in knowledge text never render as mentions", () => {
+  const MENTIONS =
+    "<@123456789012345678> <@!123456789012345678> <#123456789012345678> <@&123456789012345678> @everyone @here";
+
+  it("GIVEN a fact whose date wording and statement hold mentions THEN the select menu's labels break them", () => {
+    const base = fact("af-jp-1931-relations-established");
+    const answer: Answer = {
+      ...ask("asdf qwer"),
+      suggestions: [{ ...base, when: "@here", statement: `${MENTIONS} met` }],
+    };
+    const menu = only(only(answerReply(answer, relations).components).components);
+    if (menu.type !== ComponentType.StringSelect) throw new Error("expected a select menu");
+    expect(menu.options[0]!.label).toContain("<@\u200b123456789012345678>");
+    for (const o of menu.options) {
+      expect(o.label).not.toMatch(LIVE_MENTION);
+      expect(o.label.length).toBeLessThanOrEqual(LIMITS.selectLabel);
+    }
+  });
+
+  it("GIVEN a period label with mentions THEN the footer breaks them", () => {
+    const answered = ask("What happened in the 1970s?");
+    expect(answered.answered).toBe(true);
+    const reply = answerReply({ ...answered, period: { ...answered.period!, label: MENTIONS } }, relations);
+    expect(embedOf(reply).footer?.text).toContain("@\u200beveryone");
+    expect(embedOf(reply).footer?.text).not.toMatch(LIVE_MENTION);
+  });
+});
+
 describe("answerReply — the echoed question is safe", () => {
   it("GIVEN @everyone, a user mention, a role mention and markdown THEN none of it pings or renders", () => {
     const reply = answerReply(

@@ -1,5 +1,6 @@
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -222,6 +223,49 @@ describe("KnowledgeStore.reload", () => {
     off();
     await store.reload();
     expect(heard).toEqual([true, false]);
+  });
+});
+
+describe("KnowledgeStore.reload — hostile files", () => {
+  it("GIVEN a small file whose parse takes about a second WHEN reloaded THEN it is parsed off the event loop: no stall over 400 ms", async () => {
+    // 30 KB of quoted line continuations: under the old 32 KB line for parsing on this thread.
+    await writeFile(join(dir, "slow.yaml"), `relation: "${"\\\n".repeat(15_000)}"\n`);
+    let last = performance.now();
+    let longest = 0;
+    const beat = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 5);
+    try {
+      const result = expectRefused(await store.reload());
+      // The stretch up to now counts too: a reload that blocked throughout never let the timer run.
+      longest = Math.max(longest, performance.now() - last);
+      expect([...new Set(result.problems.map((p) => p.file))]).toEqual(["knowledge/slow.yaml"]);
+    } finally {
+      clearInterval(beat);
+    }
+    expect(longest).toBeLessThan(400);
+    expect(store.index.facts).toHaveLength(7);
+  });
+
+  it("GIVEN a file that outruns the reader's memory limit WHEN reloaded THEN it is reported by name and the old knowledge keeps serving", async () => {
+    const limited = await KnowledgeStore.open(dir, { readLimits: { maxOldGenerationSizeMb: 64 } });
+    try {
+      // 1.5 MB of empty entries: 500 000 YAML nodes, far more memory than any real file needs.
+      await writeFile(join(dir, "empties.yaml"), `facts: [${Array(500_000).fill("{}").join(",")}]\n`);
+      const result = expectRefused(await limited.reload());
+      expect(result.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+        "knowledge/empties.yaml: needed more than 64 MB of memory to read and check; refused (its reader was stopped)",
+      ]);
+      expect(result.keptVersion).toBe(limited.version);
+      expect(limited.index.facts).toHaveLength(7);
+      // The next reload has a new reader.
+      await rm(join(dir, "empties.yaml"));
+      expect(expectOk(await limited.reload()).facts).toBe(7);
+    } finally {
+      limited.close();
+    }
   });
 });
 

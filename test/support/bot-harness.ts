@@ -9,14 +9,15 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClientOptions } from "discord.js";
-import { chat, commands as registry } from "../../commands/index.ts";
+import { chat, commands as registry } from "../../src/commands/index.ts";
 import { startBot, type Bot } from "../../src/adapters/discord/bot.ts";
 import { deployCommands } from "../../src/adapters/discord/deploy.ts";
 import { DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "../../src/config.ts";
 import type { Command, CommandData } from "../../src/interactions/command.ts";
 import { Cooldown } from "../../src/interactions/cooldown.ts";
 import { FeedbackRecorder, type RecorderOptions } from "../../src/feedback/recorder.ts";
-import { Dispatcher } from "../../src/interactions/dispatcher.ts";
+import { AUTOCOMPLETE_LIMIT, Dispatcher } from "../../src/interactions/dispatcher.ts";
+import { TokenBucket } from "../../src/interactions/token-bucket.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { KnowledgeStore } from "../../src/store/knowledge-store.ts";
 import { fakeClientOptions } from "./discord-client.ts";
@@ -134,7 +135,12 @@ export async function startBotHarness(options: HarnessOptions = {}): Promise<Bot
         commands: commands.map((c) => ({ name: c.data.name, description: c.data.description })),
         feedback,
       },
-      { cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs), chat },
+      {
+        cooldown: new Cooldown(config.cooldownAnswers, config.cooldownWindowMs),
+        chat,
+        // As src/runtime.ts sets it up.
+        autocompleteLimit: new TokenBucket(AUTOCOMPLETE_LIMIT.burst, AUTOCOMPLETE_LIMIT.perSecond),
+      },
     );
     if (options.deploy !== false) await deployCommands(config);
     // Only the identify throttle is overridden; intents, partials and REST come from the bot itself.

@@ -4,7 +4,7 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) =>
-        !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|REDIS_|SHARD|DATA_DIR|DATABASE_URL|RECORD_|QUESTION_|FEEDBACK_)/.test(
+        !/^(DISCORD_|KNOWLEDGE_|ADMIN_|CHAT_|COOLDOWN_|LOG_|KIZUNA_|HTTP_|HEALTH_|REDIS_|SHARD|DATA_DIR|DATABASE_URL|RECORD_|QUESTION_|FEEDBACK_)/.test(
           k,
         ),
     ),

@@ -1468,6 +1468,28 @@ export class FakeDiscord {
     };
   }
 
+  /**
+   * Sends a dispatch exactly as given, malformed or not (`d: null`, a field of the wrong type):
+   * for tests of what the bot does with payloads Discord should never send.
+   */
+  dispatchRaw(t: string, d: unknown): void {
+    this.requireSession(`a raw ${t}`);
+    this.dispatch(t, d);
+    this.changed();
+  }
+
+  /**
+   * The INTERACTION_CREATE data `slashCommand` or `button` would send, not sent: a test alters
+   * it (a field removed or malformed) and sends it with `interact` or `dispatchRaw`.
+   */
+  interactionPayload(
+    input: ({ kind: "command" } & SlashCommandInput) | ({ kind: "button" } & ComponentInput),
+  ): JsonObject {
+    return input.kind === "command"
+      ? this.commandInteraction(InteractionType.Command, input)
+      : this.componentInteraction(input, { custom_id: input.customId, component_type: 2 });
+  }
+
   /** Signs a body as Discord does: Ed25519 over timestamp + body, hex. */
   signature(timestamp: string, body: string, key: KeyObject = this.signingKey): string {
     return sign(null, Buffer.from(timestamp + body), key).toString("hex");

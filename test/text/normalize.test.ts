@@ -17,6 +17,12 @@ describe("fold", () => {
     expect(fold("Ayub Khán, São Paulo, Zürich")).toBe("ayub khan, sao paulo, zurich");
   });
 
+  it("GIVEN katakana names with and without long-vowel marks THEN they fold alike; other ー stays", () => {
+    expect(fold("ダーウード")).toBe(fold("ダウード"));
+    expect(fold("タリバーン")).toBe("タリバン");
+    expect(fold("ー")).toBe("ー");
+  });
+
   it("GIVEN typographic apostrophes THEN they become a plain apostrophe", () => {
     expect(fold("Japan’s ‘ally’ `x´")).toBe("japan's 'ally' 'x'");
   });

@@ -8,6 +8,7 @@ import { answerQuestion } from "../../engine/engine.ts";
 import { KnowledgeIndex } from "../../index/knowledge-index.ts";
 import { loadKnowledge } from "../../knowledge/load.ts";
 import { formatProblem } from "../../knowledge/problems.ts";
+import { ExitCode } from "../../ops/exit-codes.ts";
 import { renderAnswerText, toRecord, type AnswerRecord } from "../../replies/text.ts";
 import { cliKnowledgeDir } from "./knowledge.ts";
 
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
     process.stderr.write(
       `The knowledge is invalid:\n${loaded.problems.map((p) => `  ${formatProblem(p)}`).join("\n")}\n`,
     );
-    return 1;
+    return ExitCode.InvalidKnowledge;
   }
   const index = KnowledgeIndex.build(loaded.knowledge);
 

@@ -1,11 +1,12 @@
 /**
  * `npm run check-knowledge`: validates the knowledge files and prints a summary, then checks
  * the curation (quotes word for word in the source copies; statements naming other years;
- * facts without a quote). Exit 1 on any problem or any quote not found.
+ * facts without a quote). Exit 65 on any problem or any quote not found.
  */
 import { curationNotes } from "../../knowledge/curation.ts";
 import { loadKnowledge } from "../../knowledge/load.ts";
 import { formatProblem } from "../../knowledge/problems.ts";
+import { ExitCode } from "../../ops/exit-codes.ts";
 import { dateLabel } from "../../knowledge/types.ts";
 import { truncate } from "../../replies/safe.ts";
 import { cliKnowledgeDir } from "./knowledge.ts";
@@ -18,7 +19,7 @@ if (!result.ok) {
       result.problems.map((p) => `  ${formatProblem(p)}`).join("\n") +
       "\n",
   );
-  process.exitCode = 1;
+  process.exitCode = ExitCode.InvalidKnowledge;
 } else {
   const k = result.knowledge;
   const dated = k.facts.filter((f) => f.date);
@@ -46,5 +47,5 @@ if (!result.ok) {
     for (const n of notes) lines.push(`    ${n.severity}: ${formatProblem(n)}`);
   }
   process.stdout.write(`${lines.join("\n")}\n`);
-  if (errors.length > 0) process.exitCode = 1;
+  if (errors.length > 0) process.exitCode = ExitCode.InvalidKnowledge;
 }

@@ -24,9 +24,11 @@ import type { Actor } from "../../interactions/command.ts";
 import type { Dispatcher } from "../../interactions/dispatcher.ts";
 import type { Logger } from "../../logger.ts";
 import { respondInTime } from "../../interactions/respond.ts";
+import { WorkQueue } from "../../interactions/work-queue.ts";
 import { noticeReply } from "../../replies/messages.ts";
 import { recentIds } from "../recent-ids.ts";
 import { isAdmin } from "./admin.ts";
+import { guardPackets } from "./packet-guard.ts";
 import { interactionPayload, messageBody, messagePayload, NO_PINGS } from "./payload.ts";
 
 export interface BotOptions {
@@ -172,6 +174,8 @@ export function startBot(options: BotOptions): Bot {
     // API base and send requests to discord.com instead.
     rest: { ...extra.rest, api: config.apiBase, makeRequest },
   });
+  guardPackets(client, log);
+  const queue = new WorkQueue();
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
 
@@ -220,11 +224,14 @@ export function startBot(options: BotOptions): Bot {
         );
       return;
     }
+    // In a burst, answers go before suggestions, and each waits its turn (see WorkQueue).
     track(
-      handleInteraction(interaction).catch((error) =>
-        log.error(
-          { err: loggableError(error), command: commandNameOf(interaction) },
-          "interaction delivery failed",
+      queue.push(interaction.isAutocomplete() ? "autocomplete" : "command", (waitedMs) =>
+        handleInteraction(interaction, waitedMs).catch((error) =>
+          log.error(
+            { err: loggableError(error), command: commandNameOf(interaction) },
+            "interaction delivery failed",
+          ),
         ),
       ),
     );
@@ -241,8 +248,12 @@ export function startBot(options: BotOptions): Bot {
     );
   });
 
-  async function handleInteraction(interaction: Interaction): Promise<void> {
+  async function handleInteraction(interaction: Interaction, waitedMs: number): Promise<void> {
     const actor = actorOf(interaction);
+    // How much of Discord's 3 s is gone: what it waited here, or since Discord created it (its
+    // id's timestamp, on Discord's clock: a skew of a minute or more is taken as no information).
+    const sinceCreated = Date.now() - interaction.createdTimestamp;
+    const age = Math.max(waitedMs, sinceCreated >= 0 && sinceCreated < 60_000 ? sinceCreated : 0);
     const delivered = (how: "sent" | "already") => {
       if (how === "already")
         log.info(
@@ -251,12 +262,18 @@ export function startBot(options: BotOptions): Bot {
         );
     };
     if (interaction.isAutocomplete()) {
+      // Waited past the window here (the monotonic clock, not Discord's): Discord would refuse it.
+      if (waitedMs >= INTERACTION_WINDOW_MS) {
+        log.debug({ id: interaction.id, waitedMs: Math.round(waitedMs) }, "autocomplete too late; skipped");
+        return;
+      }
       const focused = interaction.options.getFocused(true);
       const options = Object.fromEntries(interaction.options.data.map((o) => [o.name, o.value]));
       const choices = dispatcher.autocomplete(
         interaction.commandName,
         { name: focused.name, value: String(focused.value) },
         options,
+        actor.id,
       );
       delivered(await acknowledge(() => interaction.respond(choices)));
       return;
@@ -288,9 +305,11 @@ export function startBot(options: BotOptions): Bot {
           },
         },
         {
-          deferAfterMs,
+          // The 2 s before deferring count from when Discord created the interaction: one picked
+          // up late in a burst is deferred at once, and answered by an edit.
+          deferAfterMs: Math.max(0, deferAfterMs - age),
           ephemeral: dispatcher.isPrivate(interaction.commandName, options),
-          deferNow: dispatcher.commandDefers(interaction.commandName, options),
+          deferNow: age >= deferAfterMs || dispatcher.commandDefers(interaction.commandName, options),
         },
       );
       return;

@@ -3,7 +3,7 @@
  * guild when DISCORD_GUILD_ID is set (instant, for development), globally otherwise.
  */
 import { REST, Routes, type APIApplication, type RESTPutAPIApplicationCommandsResult } from "discord.js";
-import { commands } from "../../../commands/index.ts";
+import { commands } from "../../commands/index.ts";
 import { ConfigError, loadConfig, type Config } from "../../config.ts";
 import { loadDotenv } from "../../env.ts";
 

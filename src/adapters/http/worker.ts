@@ -153,6 +153,7 @@ export async function startHttpWorker(options: HttpWorkerOptions): Promise<HttpW
           interaction.data.name,
           { name: focused?.name ?? "", value: String(focused && "value" in focused ? focused.value : "") },
           Object.fromEntries(options.map((o) => [o.name, "value" in o ? o.value : undefined])),
+          actor.id,
         );
         return respond({
           type: InteractionResponseType.ApplicationCommandAutocompleteResult,

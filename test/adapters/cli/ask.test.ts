@@ -62,13 +62,13 @@ describe("npm run ask", () => {
       ]);
   });
 
-  it("GIVEN KNOWLEDGE_DIR pointing at a broken folder THEN it exits 1 naming the problem", () => {
+  it("GIVEN KNOWLEDGE_DIR pointing at a broken folder THEN it exits 65 naming the problem", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "src/adapters/cli/ask.ts", "x"], {
       encoding: "utf8",
       timeout: 60_000,
       env: { ...process.env, KNOWLEDGE_DIR: "test/no-such-folder" },
     });
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stderr).toMatch(/test\/no-such-folder: the knowledge folder does not exist/);
   });
 });

@@ -47,7 +47,7 @@ describe("npm run check-knowledge", () => {
         ),
     );
     const run = check(dir);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stdout).toMatch(/curation: +1 error\(s\), 2 warning\(s\)/);
     expect(run.stdout).toMatch(
       /error: .*afghanistan-japan\.yaml:\d+: fact "af-jp-1922-hisao-tani-visit": the quote is not in sources\/afghanistan-japan-relations\.txt word for word/,
@@ -58,7 +58,7 @@ describe("npm run check-knowledge", () => {
     expect(run.stdout).toMatch(/warning: .*fact "af-jp-2025-taliban-visit": has no quote/);
   });
 
-  it("GIVEN a broken copy THEN every problem with file and line, and exit 1", () => {
+  it("GIVEN a broken copy THEN every problem with file and line, and exit 65", () => {
     const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
     dirs.push(dir);
     cpSync("knowledge", dir, { recursive: true });
@@ -69,7 +69,7 @@ describe("npm run check-knowledge", () => {
       text.replace('date: "1931"', 'date: "1931-13"').replace("section: Culture", "sektion: Culture"),
     );
     const run = check(dir);
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(65);
     expect(run.stderr).toMatch(
       /afghanistan-japan\.yaml:\d+: fact "af-jp-1931-relations-established": date "1931-13" is not a valid EDTF date/,
     );

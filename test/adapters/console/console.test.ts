@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { PassThrough, Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chat, commands } from "../../../commands/index.ts";
+import { chat, commands } from "../../../src/commands/index.ts";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";

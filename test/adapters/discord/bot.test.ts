@@ -13,7 +13,7 @@ import { defineCommand } from "../../../src/interactions/command.ts";
 import { createLogger } from "../../../src/logger.ts";
 import { KnowledgeStore } from "../../../src/store/knowledge-store.ts";
 import { Dispatcher } from "../../../src/interactions/dispatcher.ts";
-import { commands as registry } from "../../../commands/index.ts";
+import { commands as registry } from "../../../src/commands/index.ts";
 import {
   LogCapture,
   startBotHarness,

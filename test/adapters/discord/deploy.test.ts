@@ -4,7 +4,7 @@
  */
 import { PermissionFlagsBits } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { commands } from "../../../commands/index.ts";
+import { commands } from "../../../src/commands/index.ts";
 import { commandBodies, deployCommands } from "../../../src/adapters/discord/deploy.ts";
 import { ConfigError, loadConfig } from "../../../src/config.ts";
 import { startFakeDiscord, type FakeDiscord, type JsonObject } from "../../support/fake-discord.ts";

@@ -1,27 +1,22 @@
 import { createHash } from "node:crypto";
 /** /timeline — a relation's facts in date order, paged with buttons only the invoker can use. */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
-import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
-import { pairKey } from "../src/index/knowledge-index.ts";
-import { defineCommand, type ComponentContext } from "../src/interactions/command.ts";
-import { customId } from "../src/replies/reply.ts";
-import { DateError, parseDate, yearLabel, yearOf, type Period } from "../src/knowledge/dates.ts";
-import { titleIn, type Relation } from "../src/knowledge/types.ts";
-import type { Locale } from "../src/engine/types.ts";
-import { replyLocale } from "../src/replies/i18n.ts";
-import { parsePeriods } from "../src/engine/periods.ts";
-import { UserError } from "../src/errors.ts";
-import { chartSpec, labelLanguage, type Theme } from "../src/pictures/chart.ts";
-import { pictureRenderer } from "../src/pictures/renderer.ts";
-import {
-  noticeReply,
-  TIMELINE_PAGE_SIZE,
-  timelinePictureReply,
-  timelineReply,
-} from "../src/replies/messages.ts";
-import { LIMITS, truncate, userText } from "../src/replies/safe.ts";
-import { gazetteer } from "../src/text/countries.ts";
-import { fold } from "../src/text/normalize.ts";
+import type { KnowledgeIndex } from "../index/knowledge-index.ts";
+import { pairKey } from "../index/knowledge-index.ts";
+import { defineCommand, type ComponentContext } from "../interactions/command.ts";
+import { customId } from "../replies/reply.ts";
+import { DateError, parseDate, yearLabel, yearOf, type Period } from "../knowledge/dates.ts";
+import { titleIn, type Relation } from "../knowledge/types.ts";
+import type { Locale } from "../engine/types.ts";
+import { replyLocale } from "../replies/i18n.ts";
+import { parsePeriods } from "../engine/periods.ts";
+import { UserError } from "../errors.ts";
+import { chartSpec, labelLanguage, type Theme } from "../pictures/chart.ts";
+import { pictureRenderer } from "../pictures/renderer.ts";
+import { noticeReply, TIMELINE_PAGE_SIZE, timelinePictureReply, timelineReply } from "../replies/messages.ts";
+import { LIMITS, truncate, userText } from "../replies/safe.ts";
+import { gazetteer } from "../text/countries.ts";
+import { fold } from "../text/normalize.ts";
 
 /**
  * Finds a relation by id, title, alias, its two countries ("Japan Afghanistan"), or one

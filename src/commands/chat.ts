@@ -1,7 +1,7 @@
 /** Questions asked in chat: a mention, a reply to the bot, or a message in an auto-answer channel. */
-import { answerQuestion } from "../src/engine/engine.ts";
-import type { ChatHandler } from "../src/interactions/command.ts";
-import { userLocale } from "../src/replies/i18n.ts";
+import { answerQuestion } from "../engine/engine.ts";
+import type { ChatHandler } from "../interactions/command.ts";
+import { userLocale } from "../replies/i18n.ts";
 import { replyToQuestion } from "./ask.ts";
 
 export default {

@@ -1,12 +1,12 @@
 /** /fact — one fact in full: statement, date, quote, source with link. */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
-import { suggestFacts } from "../src/engine/engine.ts";
-import { UserError } from "../src/errors.ts";
-import { defineCommand } from "../src/interactions/command.ts";
-import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
-import { dateLabel } from "../src/knowledge/types.ts";
-import { factReply, noticeReply } from "../src/replies/messages.ts";
-import { LIMITS, truncate, userText } from "../src/replies/safe.ts";
+import { suggestFacts } from "../engine/engine.ts";
+import { UserError } from "../errors.ts";
+import { defineCommand } from "../interactions/command.ts";
+import type { KnowledgeIndex } from "../index/knowledge-index.ts";
+import { dateLabel } from "../knowledge/types.ts";
+import { factReply, noticeReply } from "../replies/messages.ts";
+import { LIMITS, truncate, userText } from "../replies/safe.ts";
 
 function show(index: KnowledgeIndex, id: string, ephemeral: boolean) {
   const indexed = index.byId.get(id.trim().replace(/^fact:/, ""));

@@ -1,7 +1,7 @@
 /** /sources — the sources with links and licenses. */
 import { InteractionContextType } from "discord.js";
-import { defineCommand } from "../src/interactions/command.ts";
-import { sourcesReply } from "../src/replies/messages.ts";
+import { defineCommand } from "../interactions/command.ts";
+import { sourcesReply } from "../replies/messages.ts";
 
 export default defineCommand({
   data: {

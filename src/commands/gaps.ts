@@ -1,8 +1,8 @@
 /** /gaps — admins: the questions most asked that I could not answer, and the facts marked 👎. */
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from "discord.js";
-import { UserError } from "../src/errors.ts";
-import { defineCommand } from "../src/interactions/command.ts";
-import { gapsReply } from "../src/replies/feedback.ts";
+import { UserError } from "../errors.ts";
+import { defineCommand } from "../interactions/command.ts";
+import { gapsReply } from "../replies/feedback.ts";
 
 export default defineCommand({
   data: {

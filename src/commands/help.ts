@@ -1,8 +1,8 @@
 /** /help — what the bot does and how to ask. */
 import { InteractionContextType } from "discord.js";
-import { defineCommand } from "../src/interactions/command.ts";
-import { replyLocale } from "../src/replies/i18n.ts";
-import { helpReply } from "../src/replies/messages.ts";
+import { defineCommand } from "../interactions/command.ts";
+import { replyLocale } from "../replies/i18n.ts";
+import { helpReply } from "../replies/messages.ts";
 
 export default defineCommand({
   data: {

@@ -1,8 +1,8 @@
 /** /reload — admins reload the knowledge files without restarting, on every process serving them. */
 import { InteractionContextType, PermissionFlagsBits } from "discord.js";
-import { defineCommand } from "../src/interactions/command.ts";
-import { reloadProgressReply, reloadReply } from "../src/replies/messages.ts";
-import { localKnowledge } from "../src/store/reload.ts";
+import { defineCommand } from "../interactions/command.ts";
+import { reloadProgressReply, reloadReply } from "../replies/messages.ts";
+import { localKnowledge } from "../store/reload.ts";
 
 export default defineCommand({
   data: {

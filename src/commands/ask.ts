@@ -3,24 +3,24 @@
  * the handlers for those buttons and the "What is wrong?" form are here too.
  */
 import { ApplicationCommandOptionType, InteractionContextType } from "discord.js";
-import { userLocale } from "../src/replies/i18n.ts";
-import type { Answer } from "../src/engine/types.ts";
-import { answerQuestion, suggestFacts } from "../src/engine/engine.ts";
-import { UserError } from "../src/errors.ts";
-import { ANSWER_ID, type Feedback } from "../src/feedback/types.ts";
-import type { KnowledgeIndex } from "../src/index/knowledge-index.ts";
-import { defineCommand, type Actor, type Services } from "../src/interactions/command.ts";
+import { userLocale } from "../replies/i18n.ts";
+import type { Answer } from "../engine/types.ts";
+import { answerQuestion, suggestFacts } from "../engine/engine.ts";
+import { UserError } from "../errors.ts";
+import { ANSWER_ID, type Feedback } from "../feedback/types.ts";
+import type { KnowledgeIndex } from "../index/knowledge-index.ts";
+import { defineCommand, type Actor, type Services } from "../interactions/command.ts";
 import {
   ANSWER_ACTIONS,
   COMMENT_FIELD,
   voteThanksReply,
   whyModal,
   withAnswerActions,
-} from "../src/replies/feedback.ts";
-import { answerReply, factReply } from "../src/replies/messages.ts";
-import type { Reply } from "../src/replies/reply.ts";
-import { dateLabel } from "../src/knowledge/types.ts";
-import { LIMITS, truncate } from "../src/replies/safe.ts";
+} from "../replies/feedback.ts";
+import { answerReply, factReply } from "../replies/messages.ts";
+import type { Reply } from "../replies/reply.ts";
+import { dateLabel } from "../knowledge/types.ts";
+import { LIMITS, truncate } from "../replies/safe.ts";
 
 /** Autocomplete values that pick a fact directly rather than a question to parse. */
 const FACT_VALUE = /^fact:([a-z0-9][a-z0-9-]*)$/;
@@ -34,6 +34,7 @@ export function replyToQuestion(
   ctx: { readonly index: KnowledgeIndex; readonly actor: Actor; readonly services: Services },
   ephemeral = false,
 ): Reply {
+  ctx.services.telemetry?.answered(answer);
   return withAnswerActions(answerReply(answer, ctx.index.knowledge.relations, ephemeral), {
     answerId: ctx.services.feedback?.answered(answer, ctx.index, ctx.actor),
     ownerId: ephemeral ? undefined : ctx.actor.id,

@@ -2,7 +2,7 @@
  * The command registry: the one list the Discord adapter, the console and the deploy
  * script all read, and the chat handler. Adding a command = a file in this folder + a line here.
  */
-import type { ChatHandler, Command, CommandData } from "../src/interactions/command.ts";
+import type { ChatHandler, Command, CommandData } from "../interactions/command.ts";
 import ask from "./ask.ts";
 import chatHandler from "./chat.ts";
 import fact from "./fact.ts";

@@ -1,7 +1,7 @@
 /** /relations — the relations held, with fact counts and date ranges. */
 import { InteractionContextType } from "discord.js";
-import { defineCommand } from "../src/interactions/command.ts";
-import { relationsReply } from "../src/replies/messages.ts";
+import { defineCommand } from "../interactions/command.ts";
+import { relationsReply } from "../replies/messages.ts";
 
 export default defineCommand({
   data: {
