@@ -21,7 +21,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { lstatSync, readFileSync } from "node:fs";
 import { mkdir, open, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { endianness } from "node:os";
-import { join, relative, sep } from "node:path";
+import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { KnowledgeIndex, PriorFact, PriorIndex } from "../index/knowledge-index.ts";
@@ -29,7 +29,16 @@ import type { FactMeaning, HeldRole } from "../index/fact-meaning.ts";
 import { findRoles, type Role } from "../language/roles.ts";
 import type { Logger } from "../logger.ts";
 import type { HistoricalDate, Precision } from "./dates.ts";
-import { assembleFiles, keyOf, listFiles, MAX_FILE_BYTES, newLoadCache, type LoadCache } from "./load.ts";
+import {
+  assembleFiles,
+  keyOf,
+  listFiles,
+  MAX_FILE_BYTES,
+  newLoadCache,
+  shownAs,
+  wrongFolder,
+  type LoadCache,
+} from "./load.ts";
 import type { ParsedFile } from "./read-file.ts";
 import type { Fact, Knowledge, Localized, Source } from "./types.ts";
 
@@ -77,11 +86,11 @@ async function listAndHash(dir: string, displayRoot: string): Promise<Listed[] |
   let root: string;
   try {
     root = await realpath(dir);
-    if (!(await stat(root)).isDirectory()) return undefined;
+    if (!(await stat(root)).isDirectory() || wrongFolder(root) !== undefined) return undefined;
   } catch {
     return undefined;
   }
-  const display = (path: string) => join(displayRoot, relative(dir, path)).split(sep).join("/");
+  const display = shownAs(dir, displayRoot);
   const problems: Array<{ file: string; message: string }> = [];
   const paths = await listFiles(root, root, problems, display);
   if (problems.length > 0 || paths.length === 0) return undefined;

@@ -97,9 +97,7 @@ export async function loadKnowledge(
 ): Promise<LoadResult> {
   const problems = new ProblemList();
   // Files are shown under the folder's name, never as a path of the server ("../../tmp/…").
-  const shownRoot =
-    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
-  const display = (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
+  const display = shownAs(dir, displayRoot);
 
   let root: string;
   try {
@@ -209,6 +207,16 @@ export async function loadKnowledge(
   return { ok: true, knowledge };
 }
 
+/**
+ * How the files of `dir` are shown, and hashed into the version (the cache names its files by
+ * the same): under the folder's name, never as a path of the server ("../../tmp/…").
+ */
+export function shownAs(dir: string, displayRoot: string): (path: string) => string {
+  const shownRoot =
+    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  return (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
+}
+
 /** The knowledge files under `dir`, in the order the loader reads them (the cache lists them the same way). */
 export async function listFiles(
   dir: string,
@@ -273,7 +281,7 @@ async function walk(dir: string, depth: number, out: string[], w: Walk): Promise
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 /** Why `root` (a real path) cannot be a knowledge folder, if it obviously cannot. */
-function wrongFolder(root: string): string | undefined {
+export function wrongFolder(root: string): string | undefined {
   const home = homedir();
   if (root === "/") return "is the root of the file system, not a knowledge folder; refused";
   if (root === home) return "is the home folder, not a knowledge folder; refused";
