@@ -271,12 +271,17 @@ function passwordOf(url: string | undefined): string | undefined {
   return password.length >= 6 ? password : undefined;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`Kizuna crashed while starting: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = ExitCode.Crash;
-  },
-);
+/**
+ * Exits with the code once what was written has been handed to the OS: a failure path may
+ * leave something running (the knowledge store's read worker, a half-open socket) that would
+ * otherwise keep the process alive with its code unseen by the supervisor.
+ */
+function exitWith(code: number): void {
+  process.exitCode = code;
+  process.stderr.write("", () => process.stdout.write("", () => process.exit(code)));
+}
+
+main().then(exitWith, (error: unknown) => {
+  process.stderr.write(`Kizuna crashed while starting: ${(error as Error).stack ?? String(error)}\n`);
+  exitWith(ExitCode.Crash);
+});

@@ -9,22 +9,12 @@
  * hidden files and editor backups skipped); the loader then validates the mirror.
  */
 import { createHash } from "node:crypto";
-import {
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  realpath,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
-import { MAX_FILE_BYTES } from "../knowledge/load.ts";
+import { WALK_LIMITS, wrongFolder } from "../knowledge/load.ts";
 import type { Problem } from "../knowledge/problems.ts";
+import { readBounded } from "../knowledge/read-file.ts";
 
 /** One knowledge file: its path under the folder ("/"-separated), its sha256, its bytes when carried. */
 export interface FileEntry {
@@ -41,7 +31,8 @@ const KNOWLEDGE_FILE = /\.ya?ml$/i;
 
 /**
  * Reads every knowledge file of `dir`. Links are followed only inside the folder; anything
- * that is not a regular file, or is too big, is a problem (as the loader would say).
+ * that is not a regular file, or is too big, is a problem (as the loader would say: each
+ * file is checked and read through one open handle, and the walk has the loader's limits).
  */
 export async function snapshot(
   dir: string,
@@ -58,59 +49,47 @@ export async function snapshot(
       problems: [{ file: dir, message: "the knowledge folder does not exist or is not a folder" }],
     };
   }
-  const walk = async (folder: string): Promise<void> => {
+  const wrong = wrongFolder(root);
+  if (wrong) return { files, problems: [{ file: dir, message: wrong }] };
+  let entriesSeen = 0;
+  let bytesRead = 0;
+  const tooMuch = (what: string) => {
+    throw Object.assign(new Error(`${what}; is this the right folder?`), { code: "LIMIT" });
+  };
+  const walk = async (folder: string, depth = 0): Promise<void> => {
+    if (depth > WALK_LIMITS.depth) tooMuch(`folders nest more than ${WALK_LIMITS.depth} deep`);
     const entries = await readdir(folder, { withFileTypes: true });
+    if ((entriesSeen += entries.length) > WALK_LIMITS.entries)
+      tooMuch(`holds more than ${WALK_LIMITS.entries} files and folders`);
+    if (files.length > WALK_LIMITS.files) tooMuch(`holds more than ${WALK_LIMITS.files} knowledge files`);
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith(".") || entry.name.endsWith("~")) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) {
-        await walk(path);
+        await walk(path, depth + 1);
         continue;
       }
       if (!KNOWLEDGE_FILE.test(entry.name)) continue;
       const rel = relative(root, path).split(sep).join("/");
       const shown = `${displayRoot}/${rel}`;
-      try {
-        if ((await lstat(path)).isSymbolicLink()) {
-          const target = await realpath(path).catch(() => undefined);
-          const inside =
-            target !== undefined &&
-            !relative(root, target).startsWith("..") &&
-            !isAbsolute(relative(root, target));
-          if (!inside) {
-            problems.push({
-              file: shown,
-              message: "is a symbolic link to a file outside the knowledge folder or to nothing; refused",
-            });
-            continue;
-          }
-        }
-        const info = await stat(path);
-        if (!info.isFile()) problems.push({ file: shown, message: "is not a regular file; refused" });
-        else if (info.size > MAX_FILE_BYTES)
-          problems.push({
-            file: shown,
-            message: `is ${(info.size / 1024 / 1024).toFixed(1)} MB; a knowledge file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`,
-          });
-        else {
-          const bytes = await readFile(path);
-          files.push({ path: rel, sha: sha256(bytes), bytes });
-        }
-      } catch (error) {
-        problems.push({
-          file: shown,
-          message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-        });
+      const bytes = await readBounded(path, root);
+      if (typeof bytes === "string") problems.push({ file: shown, message: bytes });
+      else {
+        if ((bytesRead += bytes.length) > WALK_LIMITS.bytes)
+          tooMuch(`the knowledge files hold more than ${WALK_LIMITS.bytes / 1024 / 1024} MB together`);
+        files.push({ path: rel, sha: sha256(bytes), bytes });
       }
     }
   };
   try {
     await walk(root);
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     problems.push({
       file: displayRoot,
-      message: `cannot read the folder (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      message: code === "LIMIT" ? (error as Error).message : `cannot read the folder (${code ?? "error"})`,
     });
+    if (code === "LIMIT") files.length = 0;
   }
   return { files, problems };
 }

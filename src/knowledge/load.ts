@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Stats } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, isAbsolute, join, relative, sep } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { pacer, sortPaced, turn } from "../pace.ts";
 import { gazetteer } from "../text/countries.ts";
 import { compareDates, type HistoricalDate } from "./dates.ts";
@@ -96,7 +96,9 @@ export async function loadKnowledge(
   options: LoadOptions = {},
 ): Promise<LoadResult> {
   const problems = new ProblemList();
-  // Files are shown under the folder's name, never as a path of the server ("../../tmp/…").
+  // Files are shown under the folder's name, never as a path of the server that climbs out of
+  // the working folder ("../../tmp/…", which main.ts made of KNOWLEDGE_DIR). An absolute root
+  // is the caller's choice (the importer needs the real files).
   const display = shownAs(dir, displayRoot);
 
   let root: string;
@@ -209,11 +211,10 @@ export async function loadKnowledge(
 
 /**
  * How the files of `dir` are shown, and hashed into the version (the cache names its files by
- * the same): under the folder's name, never as a path of the server ("../../tmp/…").
+ * the same): see loadKnowledge.
  */
 export function shownAs(dir: string, displayRoot: string): (path: string) => string {
-  const shownRoot =
-    isAbsolute(displayRoot) || displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  const shownRoot = displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
   return (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
 }
 
@@ -483,8 +484,11 @@ async function assemble(
     pace,
   );
   const hash = createHash("sha256");
+  // File names too, paced: thousands of basename() calls in one go were a stretch of their own.
+  const names: string[] = [];
   for (const f of files) {
     hash.update(f.digest);
+    names.push(basename(f.display));
     await pace();
   }
   return {
@@ -493,6 +497,6 @@ async function assemble(
     facts: sorted,
     drafts,
     sources: [...sources.values()].map((s) => s.source),
-    files: files.map((f) => basename(f.display)),
+    files: names,
   };
 }

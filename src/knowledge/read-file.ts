@@ -1,7 +1,7 @@
 /**
  * One knowledge file read, parsed and checked on its own — everything about a file that
- * does not depend on the other files. The loader (load.ts) runs it for each file, inline or
- * in a worker thread (read-pool.ts), then does the cross-file checks. The result is plain
+ * does not depend on the other files. The loader (load.ts) runs it for each file, in the read
+ * worker (read-pool.ts; every file of a reload) or inline, then does the cross-file checks. The result is plain
  * data, so it crosses to the main thread by structured clone.
  */
 import { createHash } from "node:crypto";
@@ -69,10 +69,10 @@ function linesFor(
 
 /**
  * Reads, parses and checks one knowledge file on its own: its shape, every fact, every
- * date. Returns the file's facts built (when its shape is valid) and its problems. Runs
- * on the main thread for small files, with the loader's `intern` that shares repeated
- * strings, and in the read worker for big ones (see read-pool.ts), where the loader shares
- * them once the file is back.
+ * date. Returns the file's facts built (when its shape is valid) and its problems (at most
+ * MAX_PROBLEMS_PER_FILE of them listed). Runs in the read worker (see read-pool.ts), where
+ * the loader shares repeated strings once the file is back, or on the main thread for small
+ * files at start-up and in the tools, with the loader's `intern` that shares them.
  */
 export async function readKnowledgeFile(
   path: string,

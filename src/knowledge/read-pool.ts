@@ -44,8 +44,6 @@ interface Job {
 /** One worker and the file it is reading. */
 interface Slot {
   worker: Worker | undefined;
-  /** The worker has loaded its code (its start, ~250 ms, must not count against a file's time). */
-  ready: boolean;
   job: { readonly job: Job; timer: NodeJS.Timeout } | undefined;
 }
 
@@ -66,7 +64,7 @@ export class ReadPool {
     this.timeLimit = options.timeLimitMs ?? readTimeLimitMs;
     const size = Math.max(1, Math.min(options.size ?? 1, availableParallelism()));
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: undefined, ready: false, job: undefined };
+      const slot: Slot = { worker: undefined, job: undefined };
       this.slots.push(slot);
       slot.worker = this.spawn(slot);
     }
@@ -134,7 +132,6 @@ export class ReadPool {
   private stop(slot: Slot): void {
     const worker = slot.worker;
     slot.worker = undefined;
-    slot.ready = false;
     if (worker) void worker.terminate();
   }
 
@@ -143,8 +140,8 @@ export class ReadPool {
     worker.unref();
     worker.on("message", (reply: Reply) => {
       if (slot.worker !== worker) return;
+      // The worker has loaded its code: its start (~250 ms) must not count against a file's time.
       if ("ready" in reply) {
-        slot.ready = true;
         if (slot.job) {
           clearTimeout(slot.job.timer);
           slot.job.timer = this.timer(slot, slot.job.job);
@@ -158,7 +155,6 @@ export class ReadPool {
     const lost = (error?: Error) => {
       if (slot.worker !== worker) return; // stopped on purpose, already replaced
       slot.worker = undefined;
-      slot.ready = false;
       const job = slot.job?.job;
       if (!job) return;
       const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -87,6 +87,8 @@ export interface FileReloadResult {
   /** The worst over all reloads, as are the blocks and GC pauses below. */
   readonly reload_max_block_ms: number;
   readonly reload_heartbeat_max_gap_ms: number;
+  /** CPU time the process used in that gap, ms (far less than the gap: it waited for a core). */
+  readonly reload_heartbeat_max_gap_busy_ms: number;
   readonly threshold_ms: number;
   /** Heartbeat gaps over the threshold during the reload, and their sum. */
   readonly reload_blocks: number;
@@ -200,6 +202,11 @@ interface Watched<T> {
   ms: number;
   maxBlock: number;
   maxGap: number;
+  /**
+   * CPU time the process used during the longest gap, ms (our code, GC, the read worker):
+   * well under the gap, the thread was waiting for a core (a shared machine), not working.
+   */
+  maxGapBusy: number;
   /** Heartbeat gaps over the threshold: [from, to] in µs on the profiler's clock. */
   stretches: Array<[number, number]>;
   /** Garbage-collection pauses during the work: the longest, the longest major (mark-compact) one, the sum. */
@@ -215,6 +222,8 @@ async function watched<T>(work: () => Promise<T>, thresholdMs: number): Promise<
   let last = performance.now();
   let lastMicros = monotonicMicros();
   let maxGap = 0;
+  let maxGapBusy = 0;
+  let cpu = process.cpuUsage();
   const stretches: Array<[number, number]> = [];
   let measuring = false;
   const gcs: Array<{ ms: number; major: boolean }> = [];
@@ -229,7 +238,10 @@ async function watched<T>(work: () => Promise<T>, thresholdMs: number): Promise<
   const heartbeat = setInterval(() => {
     const now = performance.now();
     const micros = monotonicMicros();
-    maxGap = Math.max(maxGap, now - last);
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const busy = (used.user + used.system) / 1000;
+    if (now - last > maxGap) [maxGap, maxGapBusy] = [now - last, busy];
     if (now - last > thresholdMs) stretches.push([lastMicros, micros]);
     last = now;
     lastMicros = micros;
@@ -239,6 +251,8 @@ async function watched<T>(work: () => Promise<T>, thresholdMs: number): Promise<
   last = performance.now();
   lastMicros = monotonicMicros();
   maxGap = 0;
+  maxGapBusy = 0;
+  cpu = process.cpuUsage();
   stretches.length = 0;
   measuring = true;
   const started = performance.now();
@@ -256,6 +270,7 @@ async function watched<T>(work: () => Promise<T>, thresholdMs: number): Promise<
     ms,
     maxBlock: histogram.max / 1e6,
     maxGap,
+    maxGapBusy,
     stretches,
     gcMaxMs: Math.max(0, ...gcs.map((g) => g.ms)),
     gcMajorMaxMs: Math.max(0, ...major.map((g) => g.ms)),
@@ -355,6 +370,7 @@ async function child(args: ChildArgs): Promise<ChildResult> {
     reload_store_ms: round(median(runs.map((run) => run.value.ms))),
     reload_max_block_ms: round(worst((run) => run.maxBlock)),
     reload_heartbeat_max_gap_ms: round(worst((run) => run.maxGap)),
+    reload_heartbeat_max_gap_busy_ms: round(runs.reduce((a, b) => (b.maxGap > a.maxGap ? b : a)).maxGapBusy),
     threshold_ms: args.thresholdMs,
     reload_blocks: stretches.length,
     reload_blocked_ms: round(stretches.reduce((s, [a, b]) => s + (b - a) / 1000, 0)),

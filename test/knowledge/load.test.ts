@@ -470,13 +470,12 @@ describe("loadKnowledge — a folder that is not a knowledge folder (KNOWLEDGE_D
     ]);
   });
 
-  it("GIVEN a display root that is a path of the server (../../tmp/…) THEN files are shown under the folder's own name", async () => {
+  it("GIVEN a display root that climbs out of the working folder (../../tmp/…) THEN files are shown under the folder's own name", async () => {
     const dir = await copyOf("valid");
     await writeFile(join(dir, "chile-peru.yaml"), "relation: [");
     const problems = problemsOf(await loadKnowledge(dir, "../../tmp/x"));
     const name = dir.split("/").at(-1)!;
     expect(problems).toEqual([expect.stringMatching(new RegExp(`^${name}/chile-peru\\.yaml:1: YAML: `))]);
-    expect(problemsOf(await loadKnowledge(dir, "/srv/kizuna/knowledge"))[0]).toMatch(new RegExp(`^${name}/`));
   });
 });
 

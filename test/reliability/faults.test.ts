@@ -48,7 +48,14 @@ vi.mock("node:fs/promises", async (importOriginal) => {
     if (hook && typeof args[0] === "string") await hook(args[0]);
     return actual.readFile(...args);
   }) as typeof actual.readFile;
-  return { ...actual, readFile, default: { ...actual, readFile } };
+  // The loader looks at each file (lstat) on this thread after listing them, and reads it in
+  // its read worker, where no mock reaches: the hook runs when it looks.
+  const lstat = (async (...args: Parameters<typeof actual.lstat>) => {
+    const hook = fsHook.beforeRead;
+    if (hook && typeof args[0] === "string") await hook(args[0]);
+    return actual.lstat(...args);
+  }) as typeof actual.lstat;
+  return { ...actual, readFile, lstat, default: { ...actual, readFile, lstat } };
 });
 
 // ---------------------------------------------------------------- bookkeeping
@@ -585,7 +592,7 @@ describe("GIVEN the bot running as a process (node src/main.ts)", () => {
     const exit = await child.exited;
     // Nothing will reconnect: exit non-zero so a supervisor notices.
     expect(exit.signal).toBeNull();
-    expect(exit.code, `stdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`).toBe(1);
+    expect(exit.code, `stdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`).toBe(77); // GatewayRefused
     const errors = child.records().filter((r) => Number(r["level"]) >= 50);
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors)

@@ -382,6 +382,20 @@ describe("KnowledgeStore.close", () => {
   });
 });
 
+describe("KnowledgeStore.close ends its read worker", () => {
+  it("GIVEN a closed store THEN a reload reads nothing (its worker is stopped) and the knowledge stays as it was", async () => {
+    expectOk(await store.reload());
+    const version = store.version;
+    store.close();
+    await appendFile(brazilJapan(), NEW_FACT);
+    const refused = expectRefused(await store.reload());
+    expect(refused.problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
+      "knowledge/brazil-japan.yaml: was not read: the knowledge store is closing",
+    ]);
+    expect(store.version).toBe(version);
+  });
+});
+
 describe("KnowledgeStore.reload — progress and an expected version", () => {
   it("GIVEN a progress listener THEN it hears every file read, then facts indexed up to all of them", async () => {
     await appendFile(brazilJapan(), NEW_FACT);

@@ -114,7 +114,9 @@ export interface RestFault {
   method?: string;
   /** Matched against the recorded `path` (e.g. `/interactions/1/t/callback`); a string matches as a substring. */
   path: RegExp | string;
-  status?: 429 | 500 | 502 | 503;
+  status?: 403 | 429 | 500 | 502 | 503;
+  /** The error quotes the request's Authorization header back, as a careless proxy might. */
+  echoAuthorization?: boolean;
   retryAfterSec?: number;
   global?: boolean;
   /** How many matching requests fail; default 1. */
@@ -1872,7 +1874,7 @@ export class FakeDiscord {
     if (fault?.delayMs !== undefined) await this.later(fault.delayMs);
     let reply: Reply;
     try {
-      reply = fault?.status !== undefined ? this.faultReply(fault) : this.route(record);
+      reply = fault?.status !== undefined ? this.faultReply(fault, record) : this.route(record);
     } catch (error) {
       // A bug in the fake must fail the test loudly, not leave the client waiting for an answer.
       reply = apiError(500, 0, `fake-discord bug: ${error instanceof Error ? error.stack : String(error)}`);
@@ -1894,9 +1896,13 @@ export class FakeDiscord {
     this.changed();
   }
 
-  private faultReply(fault: RestFault): Reply {
-    if (fault.status !== 429)
-      return { status: fault.status ?? 500, body: { message: "Server error", code: 0 } };
+  private faultReply(fault: RestFault, req: RecordedRequest): Reply {
+    if (fault.status !== 429) {
+      const message = fault.echoAuthorization
+        ? `Refused: Authorization: ${req.authorization ?? "(none)"}`
+        : "Server error";
+      return { status: fault.status ?? 500, body: { message, code: 0 } };
+    }
     // Discord rounds the header up to whole seconds; the exact value keeps tests fast and discord.js reads it fine.
     const retryAfter = fault.retryAfterSec ?? 1;
     const headers: Record<string, string> = {

@@ -9,6 +9,6 @@ export function cliKnowledgeDir(): { dir: string; display: string } {
   loadDotenv();
   const fromEnv = process.env.KNOWLEDGE_DIR?.trim();
   const dir = fromEnv ? resolve(fromEnv) : DEFAULT_KNOWLEDGE_DIR;
-  const display = fromEnv ? fromEnv.replace(/\/+$/, "") : relative(process.cwd(), dir) || "knowledge";
+  const display = fromEnv ? fromEnv.replace(/(.)\/+$/, "$1") : relative(process.cwd(), dir) || "knowledge";
   return { dir, display };
 }

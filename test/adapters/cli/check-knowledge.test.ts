@@ -27,6 +27,31 @@ describe("npm run check-knowledge", () => {
     expect(run.stdout).not.toMatch(/curation:/);
   });
 
+  it("GIVEN a 150 KB file of 50 000 empty facts THEN the first 100 problems with lines, how many more, exit 65 (no crash)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
+    dirs.push(dir);
+    cpSync("knowledge", dir, { recursive: true });
+    writeFileSync(
+      join(dir, "empties.yaml"),
+      `relation:\n  id: chile-peru\n  title: Chile–Peru\n  parties: [Chile, Peru]\nsources: []\nfacts: [${Array(50_000).fill("{}").join(",")}]\n`,
+    );
+    const run = check(dir);
+    expect(run.stderr).not.toMatch(/Maximum call stack/);
+    expect(run.status).toBe(65);
+    expect(run.stderr).toMatch(/empties\.yaml:6: fact "#1": id is required/);
+    expect(run.stderr).toMatch(
+      /empties\.yaml:6: and 199900 more problems in this file \(only the first 100 are listed\)/,
+    );
+  });
+
+  it("GIVEN KNOWLEDGE_DIR=/ THEN it is refused at once, exit 65", () => {
+    const run = check("/");
+    expect(run.status).toBe(65);
+    expect(run.stderr).toMatch(
+      /^1 problem in \/:\n {2}\/: is the root of the file system, not a knowledge folder; refused/,
+    );
+  });
+
   it("GIVEN a quote not in the source copy, a stray year and a fact without a quote THEN an error, two warnings, exit 1", () => {
     const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
     dirs.push(dir);
