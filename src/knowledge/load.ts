@@ -99,8 +99,7 @@ export async function loadKnowledge(
   // Files are shown under the folder's name, never as a path of the server that climbs out of
   // the working folder ("../../tmp/…", which main.ts made of KNOWLEDGE_DIR). An absolute root
   // is the caller's choice (the importer needs the real files).
-  const shownRoot = displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
-  const display = (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
+  const display = shownAs(dir, displayRoot);
 
   let root: string;
   try {
@@ -208,6 +207,15 @@ export async function loadKnowledge(
     };
   }
   return { ok: true, knowledge };
+}
+
+/**
+ * How the files of `dir` are shown, and hashed into the version (the cache names its files by
+ * the same): see loadKnowledge.
+ */
+export function shownAs(dir: string, displayRoot: string): (path: string) => string {
+  const shownRoot = displayRoot.split(/[\\/]/).includes("..") ? basename(dir) || "knowledge" : displayRoot;
+  return (path: string) => join(shownRoot, relative(dir, path)).split(sep).join("/");
 }
 
 /** The knowledge files under `dir`, in the order the loader reads them (the cache lists them the same way). */

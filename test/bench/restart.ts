@@ -2,15 +2,17 @@
  * The restart row: how long the real process (`node --import tsx src/main.ts`, the local
  * console: no token, nothing connects) takes from its start to answering one question, over
  * the bench's generated knowledge written as files, at 1 000 / 10 000 / 100 000 facts:
- *  - cold, cache off: every file parsed and checked, every fact analyzed (the start before
- *    the knowledge cache, and a start with KNOWLEDGE_CACHE_DIR=off);
- *  - cold, writing the cache: the same plus writing it (a first start, or one after an edit);
- *  - warm: the same files again, taken from the cache (a rolling restart). Median of `warm` runs.
- * The ratio warm / cold (cache off) is the goal's (≤ 0.2 at 10 000 and 100 000 facts). Every
- * answer must be the same text in all three. The machine's load is read before and after,
- * since the figures depend on it.
+ *  - the first start: no cache yet, so every file is parsed and checked, every fact analyzed,
+ *    and the cache written (a first start, or one after an edit);
+ *  - then rounds, each of three starts back to back: the floor (the same process over the
+ *    repository's one real file: Node, tsx and the modules, what no cache can save), cold
+ *    (KNOWLEDGE_CACHE_DIR=off: the start before the cache) and warm (the same files, from the
+ *    cache: a rolling restart).
+ * The ratio warm / cold is the goal's (≤ 0.2 at 10 000 and 100 000 facts), taken within each
+ * round since the machine is shared; every answer must be the same text. The load average is
+ * read before and after.
  *
- * `node --import tsx test/bench/restart.ts [--sizes 1000,10000] [--warm N]` runs it alone;
+ * `node --import tsx test/bench/restart.ts [--sizes 1000,10000] [--runs N] [--json]` runs it alone;
  * `npm run bench` includes it (`--no-restart` skips it).
  */
 import { spawn } from "node:child_process";
@@ -33,27 +35,32 @@ export interface RestartRow {
   readonly facts: number;
   readonly files: number;
   readonly mb: number;
-  /** Start to the first answer, ms. */
+  /** Start to the first answer, ms: medians over the rounds. */
   readonly cold_ms: number;
-  readonly cold_writing_ms: number;
   readonly warm_ms: number;
-  /** Every warm run, in order. */
-  readonly warm_runs_ms: readonly number[];
-  /** warm / cold (cache off). */
-  readonly ratio: number;
   /**
    * The same process over the repository's one real file, cache off: what every start costs
-   * whatever the knowledge (Node, tsx, the modules), measured just before this size's starts.
+   * whatever the knowledge (Node, tsx, the modules).
    */
   readonly floor_ms: number;
-  /** (warm − floor) / (cold − floor): the share of the knowledge's own start-up the cache leaves. */
+  /** The first start, which found no cache and wrote it (one run). */
+  readonly cold_writing_ms: number;
+  /** Each round's floor, cold and warm start, in order: a round's three run back to back. */
+  readonly rounds: ReadonlyArray<{ readonly floor: number; readonly cold: number; readonly warm: number }>;
+  /** warm / cold within each round, and their median. */
+  readonly ratios: readonly number[];
+  readonly ratio: number;
+  /** (warm − floor) / (cold − floor), median over the rounds: what the cache leaves of the knowledge's own start-up. */
   readonly knowledge_ratio: number;
   readonly cache_mb: number;
-  /** The three kinds of start gave the same answer. */
+  /** Every start gave the same answer. */
   readonly same_answer: boolean;
   /** /proc/loadavg's 1-minute figure before and after this size. */
   readonly load: readonly [number, number];
 }
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
 function loadAverage(): number {
   try {
@@ -83,14 +90,14 @@ function startAndAsk(dir: string, cacheDir: string): Promise<{ ms: number; answe
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
       out += chunk;
       // The answer ends with its knowledge version; the banner comes before it.
-      if (ms === undefined && /\(knowledge [0-9a-f]{12}\)/.test(out)) {
+      if (ms === undefined && /knowledge [0-9a-f]{12}\)/.test(out)) {
         ms = performance.now() - started;
         child.stdin.end();
       }
     });
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
     child.stdin.write(`${QUESTION}\n`);
-    const timer = setTimeout(() => child.kill(), 20 * 60_000);
+    const timer = setTimeout(() => child.kill(), 10 * 60_000);
     child.on("error", reject);
     child.on("exit", (code) => {
       clearTimeout(timer);
@@ -109,12 +116,12 @@ async function folderMb(dir: string): Promise<number> {
   return Math.round(bytes / 1e5) / 10;
 }
 
-/** Cold (cache off), cold writing the cache, then `warm` warm starts, per size. */
+/** Per size: the first start (writing the cache), then `runs` rounds of floor, cold (cache off) and warm. */
 export async function runRestartBenchmark(
-  options: { sizes?: readonly number[]; warm?: number; seed?: string; log?: (line: string) => void } = {},
+  options: { sizes?: readonly number[]; runs?: number; seed?: string; log?: (line: string) => void } = {},
 ): Promise<RestartRow[]> {
   const sizes = options.sizes ?? [1000, 10_000, 100_000];
-  const warmRuns = options.warm ?? 3;
+  const runs = options.runs ?? 3;
   const seed = options.seed ?? "kizuna-bench";
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const real = await loadRealKnowledge();
@@ -133,34 +140,41 @@ export async function runRestartBenchmark(
         new Set(real.relations.map((r) => r.id)),
       );
       const before = loadAverage();
-      log(
-        `  restart ${size}: ${written.files} files; the floor, then a cold start, cache off… (load ${before})`,
-      );
-      const floor = await startAndAsk(KNOWLEDGE_DIR, "off");
-      const cold = await startAndAsk(dir, "off");
-      log(`  restart ${size}: cold ${cold.ms.toFixed(0)} ms; cold start writing the cache…`);
+      log(`  restart ${size}: ${written.files} files; the first start writes the cache… (load ${before})`);
       const writing = await startAndAsk(dir, cacheDir);
-      const warm: Array<{ ms: number; answer: string }> = [];
-      for (let i = 0; i < warmRuns; i++) warm.push(await startAndAsk(dir, cacheDir));
+      const rounds: Array<{ floor: number; cold: number; warm: number }> = [];
+      let same = true;
+      for (let i = 0; i < runs; i++) {
+        // Back to back, so that each round's ratio is measured under about the same load.
+        const floor = await startAndAsk(KNOWLEDGE_DIR, "off");
+        const cold = await startAndAsk(dir, "off");
+        const warm = await startAndAsk(dir, cacheDir);
+        same &&= cold.answer === writing.answer && warm.answer === writing.answer;
+        rounds.push({ floor: Math.round(floor.ms), cold: Math.round(cold.ms), warm: Math.round(warm.ms) });
+        log(
+          `  restart ${size}: round ${i + 1}: floor ${rounds[i]!.floor} ms, cold ${rounds[i]!.cold} ms, warm ${rounds[i]!.warm} ms (load ${loadAverage()})`,
+        );
+      }
       const after = loadAverage();
-      const warmMs = [...warm.map((w) => w.ms)].sort((a, b) => a - b)[Math.floor(warm.length / 2)]!;
+      const ratios = rounds.map((r) => r3(r.warm / r.cold));
       const row: RestartRow = {
         facts: knowledge.facts.length,
         files: written.files,
         mb: Math.round(written.bytes / 1e5) / 10,
-        cold_ms: Math.round(cold.ms),
+        cold_ms: median(rounds.map((r) => r.cold)),
+        warm_ms: median(rounds.map((r) => r.warm)),
+        floor_ms: median(rounds.map((r) => r.floor)),
         cold_writing_ms: Math.round(writing.ms),
-        warm_ms: Math.round(warmMs),
-        warm_runs_ms: warm.map((w) => Math.round(w.ms)),
-        ratio: Math.round((warmMs / cold.ms) * 1000) / 1000,
-        floor_ms: Math.round(floor.ms),
-        knowledge_ratio: Math.round(((warmMs - floor.ms) / (cold.ms - floor.ms)) * 1000) / 1000,
+        rounds,
+        ratios,
+        ratio: median(ratios),
+        knowledge_ratio: r3(median(rounds.map((r) => (r.warm - r.floor) / (r.cold - r.floor)))),
         cache_mb: await folderMb(cacheDir),
-        same_answer: [writing, ...warm].every((r) => r.answer === cold.answer),
+        same_answer: same,
         load: [before, after],
       };
       log(
-        `  restart ${size}: cold ${row.cold_ms} ms, writing the cache ${row.cold_writing_ms} ms, warm ${row.warm_runs_ms.join(" / ")} ms → ratio ${row.ratio}; floor ${row.floor_ms} ms, ratio above it ${row.knowledge_ratio}${row.same_answer ? "" : " — CHECK FAILED: the answers differ"} (load ${before} → ${after})`,
+        `  restart ${size}: cold ${row.cold_ms} ms, warm ${row.warm_ms} ms, floor ${row.floor_ms} ms (medians); warm / cold ${ratios.join(" · ")}${row.same_answer ? "" : " — CHECK FAILED: the answers differ"} (load ${before} → ${after})`,
       );
       rows.push(row);
     } finally {
@@ -177,19 +191,19 @@ export function restartReport(rows: readonly RestartRow[]): string {
   ];
   for (const r of rows)
     out.push(
-      `  ${r.facts.toLocaleString("en").padStart(7)} facts (${r.mb} MB of YAML): cold ${r.cold_ms} ms, cold writing the cache ${r.cold_writing_ms} ms, warm ${r.warm_ms} ms (${r.warm_runs_ms.join(" / ")}); warm / cold ${r.ratio}; floor ${r.floor_ms} ms, (warm − floor) / (cold − floor) ${r.knowledge_ratio}; cache ${r.cache_mb} MB; load ${r.load[0]} → ${r.load[1]}${r.same_answer ? "" : "; ANSWERS DIFFER"}`,
+      `  ${r.facts.toLocaleString("en").padStart(7)} facts (${r.mb} MB of YAML, ${r.files} files): cold ${r.cold_ms} ms, warm ${r.warm_ms} ms, floor ${r.floor_ms} ms (medians of ${r.rounds.length}); warm / cold ${r.ratios.join(" · ")} (median ${r.ratio}); above the floor ${r.knowledge_ratio}; first start writing the cache ${r.cold_writing_ms} ms; cache ${r.cache_mb} MB; load ${r.load[0]} → ${r.load[1]}${r.same_answer ? "" : "; ANSWERS DIFFER"}`,
     );
   return out.join("\n");
 }
 
 if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({
-    options: { sizes: { type: "string" }, warm: { type: "string" }, json: { type: "boolean" } },
+    options: { sizes: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" } },
   });
   const sizes = values.sizes?.split(",").map((s) => Number(s.replace(/k$/, "000")));
   const rows = await runRestartBenchmark({
     ...(sizes && { sizes }),
-    ...(values.warm && { warm: Number(values.warm) }),
+    ...(values.runs && { runs: Number(values.runs) }),
   });
   console.log(values.json ? JSON.stringify(rows, null, 2) : restartReport(rows));
 }

@@ -254,3 +254,32 @@ describe("Cluster — Redis down", () => {
     );
   });
 });
+
+describe("Cluster — the knowledge cache", () => {
+  it("GIVEN KNOWLEDGE_CACHE_DIR WHEN a process restarts into a new mirror folder THEN the published version comes from the cache, and a later publication still reaches it", async () => {
+    const prefix = newPrefix();
+    const dir = await mkdtemp(join(tmpdir(), "kizuna-cluster-cache-"));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const lines: string[] = [];
+    const cache = { dir, log: pino({ level: "info" }, { write: (s: string) => void lines.push(s) }) };
+    const messages = () => lines.splice(0).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    const first = await join_(prefix, { cache });
+    const version = first.store.version;
+    expect(messages()).toContain("knowledge cache written");
+    await first.close();
+    const again = await join_(prefix, { cache });
+    expect(messages()).toContain("knowledge taken from the cache");
+    expect(again.store.version).toBe(version);
+    expect(answers(again, "When were diplomatic relations established?")).toEqual(
+      answerQuestion(first.store.index, "When were diplomatic relations established?").facts.map((f) => f.id),
+    );
+
+    const source = await knowledgeCopy();
+    await writeFile(join(source, GERMANY_JAPAN_FILE), germanyJapanYaml());
+    const publisher = await join_(prefix, { sourceDir: source });
+    const { result } = await publisher.knowledge.reload();
+    expect(result.ok).toBe(true);
+    await until("the restarted process to load the new version", () => again.store.version !== version);
+    expect(answers(again, GERMANY_QUESTION)).toEqual([GERMANY_FACT_ID]);
+  });
+});

@@ -1,7 +1,7 @@
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
@@ -157,6 +157,29 @@ describe("knowledge cache — a warm start", () => {
     // Facts of unchanged files are the very objects the cache gave (their analysis is reused).
     const fact = before.byId.get("bj-1895-treaty")!.fact;
     expect(warm.index.byId.get("bj-1895-treaty")!.fact).toBe(fact);
+  });
+
+  it("GIVEN the folder shown as a path outside the working directory (as npm start shows KNOWLEDGE_DIR) THEN the cache is used", async () => {
+    const displayRoot = relative(process.cwd(), dir);
+    expect(displayRoot).toContain("..");
+    const first = await KnowledgeStore.open(dir, { displayRoot, cache });
+    const again = await KnowledgeStore.open(dir, { displayRoot, cache });
+    stores.push(first, again);
+    expect(logged()).toEqual([
+      "no knowledge cache for these files; loading them",
+      "knowledge cache written",
+      "knowledge taken from the cache",
+    ]);
+    expect(again.version).toBe(first.version);
+  });
+
+  it("GIVEN a file that starts with a byte-order mark THEN it hashes as the loader hashes it and the cache is used", async () => {
+    const path = join(dir, "brazil-japan.yaml");
+    await writeFile(path, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), await readFile(path)]));
+    await open();
+    logged();
+    await open();
+    expect(logged()).toEqual(["knowledge taken from the cache"]);
   });
 
   it("GIVEN the same files in another folder (a cluster's mirror is a new folder every start) THEN the cache serves it", async () => {
