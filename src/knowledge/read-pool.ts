@@ -142,7 +142,6 @@ export class ReadPool {
 
   private spawn(slot: Slot): Worker {
     const worker = new Worker(this.entry, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    worker.unref();
     worker.on("message", (reply: Reply) => {
       if (slot.worker !== worker) return;
       // The worker has loaded its code: its start (~250 ms) must not count against a file's time.
@@ -186,6 +185,8 @@ export class ReadPool {
     };
     worker.on("error", lost);
     worker.on("exit", () => lost());
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    worker.unref();
     return worker;
   }
 }
