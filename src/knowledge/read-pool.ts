@@ -11,9 +11,10 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { FileReadResult } from "./read-file.ts";
+import type { FileReadResult, ParsedFile } from "./read-file.ts";
 import type { ReadRequest } from "./read-worker.ts";
 import { workerEntry } from "../ops/worker-entry.ts";
+import type { Fact } from "./types.ts";
 
 const ENTRY = workerEntry(import.meta.url, "read-worker");
 
@@ -44,10 +45,15 @@ interface Job {
 /** One worker and the file it is reading. */
 interface Slot {
   worker: Worker | undefined;
-  job: { readonly job: Job; timer: NodeJS.Timeout } | undefined;
+  job: { readonly job: Job; timer: NodeJS.Timeout; partial?: FileReadResult & { file: ParsedFile } } | undefined;
 }
 
-type Reply = { id: number; result: FileReadResult } | { id: number; error: string } | { ready: true };
+type Reply =
+  /** `facts`: the file's facts follow in parts (asked for with a MoreRequest). */
+  | { id: number; result: FileReadResult; facts?: number }
+  | { id: number; facts: Fact[]; done: boolean }
+  | { id: number; error: string }
+  | { ready: true };
 
 export class ReadPool {
   private readonly slots: Slot[] = [];
@@ -137,7 +143,6 @@ export class ReadPool {
 
   private spawn(slot: Slot): Worker {
     const worker = new Worker(this.entry, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
-    worker.unref();
     worker.on("message", (reply: Reply) => {
       if (slot.worker !== worker) return;
       // The worker has loaded its code: its start (~250 ms) must not count against a file's time.
@@ -148,9 +153,20 @@ export class ReadPool {
         }
         return;
       }
-      if (slot.job?.job.request.id !== reply.id) return;
-      const { shown } = slot.job.job.request;
-      this.finish(slot, "error" in reply ? refused(shown, `could not be read (${reply.error})`) : reply.result);
+      const current = slot.job;
+      if (current?.job.request.id !== reply.id) return;
+      const { shown } = current.job.request;
+      if ("error" in reply) return this.finish(slot, refused(shown, `could not be read (${reply.error})`));
+      if ("result" in reply && reply.facts === undefined) return this.finish(slot, reply.result);
+      if ("result" in reply) current.partial = reply.result as FileReadResult & { file: ParsedFile };
+      else if (current.partial) {
+        for (const fact of reply.facts) current.partial.file.data.facts.push(fact);
+        if (reply.done) return this.finish(slot, current.partial);
+      }
+      // The next part once the event loop has had a turn: each is a few ms to take in.
+      setImmediate(() => {
+        if (slot.job === current && slot.worker === worker) worker.postMessage({ id: reply.id, more: true });
+      });
     });
     const lost = (error?: Error) => {
       if (slot.worker !== worker) return; // stopped on purpose, already replaced
@@ -170,6 +186,8 @@ export class ReadPool {
     };
     worker.on("error", lost);
     worker.on("exit", () => lost());
+    // After the listeners: adding a "message" listener refs the worker's port again.
+    worker.unref();
     return worker;
   }
 }

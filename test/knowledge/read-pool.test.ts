@@ -40,10 +40,10 @@ describe("ReadPool — knowledge files read in a worker thread with memory and t
     }
   });
 
-  it("GIVEN a file too big to parse in one go on the event loop THEN it is read by a worker, with the same result", async () => {
+  it("GIVEN a file too big to parse in one go on the event loop THEN it is read by a worker, its facts sent back in parts, with the same result", async () => {
     big = await mkdtemp(join(tmpdir(), "kizuna-read-pool-"));
     const facts = Array.from(
-      { length: 400 },
+      { length: 1_200 },
       (_, i) => `  - id: kh-${i}
     date: "${1900 + (i % 120)}"
     statement: Kiribati and Honduras held talks number ${i} on fisheries, shipping lanes and the exchange of students.
@@ -70,7 +70,8 @@ ${facts}`;
     await writeFile(join(big, "honduras-kiribati.yaml"), text);
     const auto = await loadKnowledge(big);
     const inline = await loadKnowledge(big, "knowledge", undefined, { readers: "inline" });
-    expect(auto.ok && auto.knowledge.facts).toHaveLength(400);
+    // More facts than the worker sends in one message (FACTS_PER_PART): they come back in parts.
+    expect(auto.ok && auto.knowledge.facts).toHaveLength(1_200);
     expect(outcome(auto)).toEqual(outcome(inline));
     // Repeated strings and dates are shared, whichever thread read them.
     if (!auto.ok) throw new Error("must load");

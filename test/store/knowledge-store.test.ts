@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -379,6 +380,30 @@ describe("KnowledgeStore.close", () => {
     store.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(reloads).toBe(0);
+  });
+});
+
+describe("KnowledgeStore — its read worker never keeps a process alive", () => {
+  it("GIVEN a process that opens a store (reloading or not) and ends its work THEN it exits by itself", async () => {
+    const storeModule = fileURLToPath(new URL("../../src/store/knowledge-store.ts", import.meta.url));
+    for (const reload of ["", "await store.reload();"]) {
+      const script = join(dir, "open-and-end.mts");
+      await writeFile(
+        script,
+        `import { KnowledgeStore } from ${JSON.stringify(storeModule)};
+const store = await KnowledgeStore.open(${JSON.stringify(VALID)});
+${reload}
+console.log(store.version);
+`,
+      );
+      const run = spawnSync(process.execPath, ["--import", "tsx", script], {
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(run.stdout.trim(), run.stderr).toMatch(/^[0-9a-f]{12}$/);
+      expect(run.signal, reload ? "after a reload" : "after opening").toBeNull();
+      expect(run.status).toBe(0);
+    }
   });
 });
 
