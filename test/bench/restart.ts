@@ -12,10 +12,11 @@
  * round since the machine is shared; every answer must be the same text. The load average is
  * read before and after.
  *
- * `node --import tsx test/bench/restart.ts [--sizes 1000,10000] [--runs N] [--json]` runs it alone;
+ * `node --import tsx test/bench/restart.ts [--sizes 1000,10000] [--runs N] [--json] [--dist]` runs it
+ * alone (`--dist`: start the build in dist/ as `npm start` does, built first, instead of tsx);
  * `npm run bench` includes it (`--no-restart` skips it).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
@@ -29,6 +30,13 @@ import { writeKnowledgeFiles } from "./knowledge-files.ts";
 import { isMainModule } from "./runtime.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+/** What `npm start` runs: the build in dist/ (made by `npm run build`). */
+const BUILT = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** How the process is started: from the sources through tsx, or the build as `npm start` runs it. */
+export type Entry = "tsx" | "dist";
+let entry: Entry = "tsx";
 const QUESTION = "When were diplomatic relations established?";
 
 export interface RestartRow {
@@ -74,7 +82,8 @@ function loadAverage(): number {
 function startAndAsk(dir: string, cacheDir: string): Promise<{ ms: number; answer: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+    const args = entry === "dist" ? ["--enable-source-maps", BUILT] : ["--import", "tsx", MAIN];
+    const child = spawn(process.execPath, args, {
       env: childEnv({
         KNOWLEDGE_DIR: dir,
         KNOWLEDGE_CACHE_DIR: cacheDir,
@@ -118,8 +127,16 @@ async function folderMb(dir: string): Promise<number> {
 
 /** Per size: the first start (writing the cache), then `runs` rounds of floor, cold (cache off) and warm. */
 export async function runRestartBenchmark(
-  options: { sizes?: readonly number[]; runs?: number; seed?: string; log?: (line: string) => void } = {},
+  options: {
+    sizes?: readonly number[];
+    runs?: number;
+    seed?: string;
+    entry?: Entry;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<RestartRow[]> {
+  entry = options.entry ?? "tsx";
+  if (entry === "dist") spawnSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "inherit" });
   const sizes = options.sizes ?? [1000, 10_000, 100_000];
   const runs = options.runs ?? 3;
   const seed = options.seed ?? "kizuna-bench";
@@ -198,12 +215,18 @@ export function restartReport(rows: readonly RestartRow[]): string {
 
 if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({
-    options: { sizes: { type: "string" }, runs: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      sizes: { type: "string" },
+      runs: { type: "string" },
+      json: { type: "boolean" },
+      dist: { type: "boolean" },
+    },
   });
   const sizes = values.sizes?.split(",").map((s) => Number(s.replace(/k$/, "000")));
   const rows = await runRestartBenchmark({
     ...(sizes && { sizes }),
     ...(values.runs && { runs: Number(values.runs) }),
+    ...(values.dist && { entry: "dist" as const }),
   });
   console.log(values.json ? JSON.stringify(rows, null, 2) : restartReport(rows));
 }
