@@ -90,6 +90,8 @@ export function intentsFor(config: Config): GatewayIntentBits[] {
 
 /** Discord's window for acknowledging an interaction. */
 const INTERACTION_WINDOW_MS = 3_000;
+/** A suggestion picked up with less than this left of the window is not sent: it would land late. */
+const AUTOCOMPLETE_MARGIN_MS = 500;
 const CALLBACK_URL = /\/interactions\/\d+\/[^/]+\/callback(?:\?|$)/;
 /** 40060 Interaction has already been acknowledged. */
 const ALREADY_ACKNOWLEDGED = 40060;
@@ -263,8 +265,9 @@ export function startBot(options: BotOptions): Bot {
         );
     };
     if (interaction.isAutocomplete()) {
-      // Waited past the window here (the monotonic clock, not Discord's): Discord would refuse it.
-      if (waitedMs >= INTERACTION_WINDOW_MS) {
+      // Too little of the window left for the answer to arrive in time (what it waited here, on
+      // the monotonic clock, or its age by its id): Discord would refuse it, so it is skipped.
+      if (age >= INTERACTION_WINDOW_MS - AUTOCOMPLETE_MARGIN_MS) {
         log.debug({ id: interaction.id, waitedMs: Math.round(waitedMs) }, "autocomplete too late; skipped");
         return;
       }
