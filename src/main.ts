@@ -13,15 +13,14 @@ import { Routes, type RESTGetAPIGatewayBotResult } from "discord-api-types/v10";
 import { pino } from "pino";
 import { startBot } from "./adapters/discord/bot.ts";
 import { runConsole } from "./adapters/console/console.ts";
-import { startHttpWorker } from "./adapters/http/worker.ts";
-import { Cluster } from "./cluster/cluster.ts";
+import type { Cluster } from "./cluster/cluster.ts";
 import { ConfigError, DEFAULT_KNOWLEDGE_DIR, loadConfig, type Config } from "./config.ts";
 import { loadDotenv } from "./env.ts";
 import { FeedbackRecorder } from "./feedback/recorder.ts";
 import { KnowledgeError } from "./knowledge/problems.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ExitCode } from "./ops/exit-codes.ts";
-import { gatewayState, startOperations, type Operations } from "./ops/operations.ts";
+import type { Operations } from "./ops/operations.ts";
 import { exitOnProcessFaults } from "./ops/process-faults.ts";
 import { createRuntime } from "./runtime.ts";
 import { KnowledgeStore } from "./store/knowledge-store.ts";
@@ -53,7 +52,12 @@ async function main(): Promise<number> {
 
   let ops: Operations | undefined;
   try {
-    ops = consoleMode ? undefined : await startOperations(config, log);
+    // Role-specific parts load only where they run: a console or a restart does not pay for
+    // the health server, Redis or the HTTP transport.
+    ops =
+      consoleMode || config.healthPort === undefined
+        ? undefined
+        : await (await import("./ops/operations.ts")).startOperations(config, log);
   } catch (error) {
     log.fatal({ err: error }, `cannot listen on ${config.healthHost}:${config.healthPort} (HEALTH_PORT)`);
     log.flush();
@@ -69,6 +73,7 @@ async function main(): Promise<number> {
   let cluster: Cluster | undefined;
   try {
     if (config.redisUrl && !consoleMode) {
+      const { Cluster } = await import("./cluster/cluster.ts");
       cluster = await Cluster.join({
         redisUrl: config.redisUrl,
         prefix: config.redisPrefix,
@@ -158,6 +163,7 @@ async function main(): Promise<number> {
   if (config.role === "http") {
     let worker;
     try {
+      const { startHttpWorker } = await import("./adapters/http/worker.ts");
       worker = await startHttpWorker({
         config,
         dispatcher,
@@ -187,7 +193,10 @@ async function main(): Promise<number> {
   }
   const bot = startBot({ config, dispatcher, log, clientOptions });
   onSignal(() => bot.shutdown());
-  ops?.telemetry.watchGateway(() => gatewayState(bot.client));
+  if (ops) {
+    const { gatewayState } = await import("./ops/operations.ts");
+    ops.telemetry.watchGateway(() => gatewayState(bot.client));
+  }
   // discord.js emits this only for close codes it will not recover from (4004, 4010–4014).
   let refusedWith: number | undefined;
   bot.client.once(Events.ShardDisconnect, (event) => (refusedWith = event.code));

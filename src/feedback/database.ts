@@ -7,39 +7,15 @@
  * is told so it can say it loudly.
  */
 import { existsSync, mkdirSync, renameSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
+import type { DatabaseTarget } from "./target.ts";
 import Sqlite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { migrate } from "./migrations.ts";
 import type { FeedbackDb, FeedbackTables } from "./schema.ts";
 
-export type DatabaseTarget =
-  { readonly kind: "sqlite"; readonly file: string } | { readonly kind: "postgres"; readonly url: string };
-
-/** The SQLite file's name inside DATA_DIR. */
-export const SQLITE_FILE = "kizuna.sqlite";
-
-/** Where the configuration says the database is. */
-export function databaseTarget(config: {
-  readonly dataDir: string;
-  readonly databaseUrl: string | undefined;
-}): DatabaseTarget {
-  return config.databaseUrl
-    ? { kind: "postgres", url: config.databaseUrl }
-    : { kind: "sqlite", file: join(config.dataDir, SQLITE_FILE) };
-}
-
-/** The target as it may be logged: a PostgreSQL URL without its user and password. */
-export function describeTarget(target: DatabaseTarget): string {
-  if (target.kind === "sqlite") return target.file;
-  try {
-    const url = new URL(target.url);
-    return `${url.protocol}//${url.host}${url.pathname}`;
-  } catch {
-    return "postgres://(unparsable URL)";
-  }
-}
+export { databaseTarget, describeTarget, SQLITE_FILE, type DatabaseTarget } from "./target.ts";
 
 export interface OpenOptions {
   /** SQLite: a damaged file was moved aside to `movedTo` and a fresh one created. */

@@ -17,7 +17,7 @@ import type { KnowledgeIndex } from "../index/knowledge-index.ts";
 import type { Actor } from "../interactions/command.ts";
 import type { Logger } from "../logger.ts";
 import { fold, sanitize } from "../text/normalize.ts";
-import { databaseTarget, describeTarget, type DatabaseTarget } from "./database.ts";
+import { databaseTarget, describeTarget, type DatabaseTarget } from "./target.ts";
 import { analyzeQuestion, summarizeAnswer } from "./question-key.ts";
 import type { AnswerRecord, FeedbackRecord } from "./records.ts";
 import type { GapsReport, ReportOptions } from "./report.ts";

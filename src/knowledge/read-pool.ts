@@ -19,6 +19,11 @@ import type { Fact } from "./types.ts";
 const ENTRY = workerEntry(import.meta.url, "read-worker");
 
 export interface ReadPoolOptions {
+  /**
+   * Start the worker at the first read instead of now: a warm start from the knowledge cache
+   * reads nothing, and its worker's start would compete with the first answer for a core.
+   */
+  readonly lazy?: boolean;
   readonly size?: number;
   /** The worker's entry module (tests swap in one that fails). */
   readonly entry?: URL;
@@ -72,7 +77,7 @@ export class ReadPool {
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: undefined, job: undefined };
       this.slots.push(slot);
-      slot.worker = this.spawn(slot);
+      if (!options.lazy) slot.worker = this.spawn(slot);
     }
   }
 

@@ -86,7 +86,13 @@ export class KnowledgeStore {
       (await readKnowledgeCache(dir, options.displayRoot ?? "knowledge", cache, options.cache));
     if (cached) {
       const index = await KnowledgeIndex.buildAsync(cached.knowledge, { previous: cached.prior });
-      return new KnowledgeStore(dir, index, options, cache, new ReadPool(options.readLimits));
+      return new KnowledgeStore(
+        dir,
+        index,
+        options,
+        cache,
+        new ReadPool({ ...options.readLimits, lazy: true }),
+      );
     }
     const readers = new ReadPool(options.readLimits);
     // Opening comes before the bot connects: nothing waits on the event loop yet, so small
