@@ -22,7 +22,8 @@ try {
   // Never built.
 }
 const sources = ["src", "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
-if (built < Math.max(...sources.map((s) => newest(join(root, s))))) {
+const newestSource = Math.max(...sources.map((s) => newest(join(root, s))));
+if (built < newestSource) {
   const tsc = spawnSync(
     process.execPath,
     [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(root, "tsconfig.build.json")],
@@ -35,7 +36,9 @@ if (built < Math.max(...sources.map((s) => newest(join(root, s))))) {
       `npm start: cannot run the compiler (${tsc.error.message}); run npm install first, or start dist/main.js with node.`,
     );
   // tsc leaves its build info untouched when nothing it emits changed (a touched file): mark
-  // the build as current, or every later start would compile again.
-  if (tsc.status === 0) utimesSync(stamp, new Date(), new Date());
+  // the build as current, or every later start would compile again. A source dated in the
+  // future (a clock set back, a copied tree) would do the same: the mark is never older than it.
+  const current = new Date(Math.max(Date.now(), Math.ceil(newestSource)));
+  if (tsc.status === 0) utimesSync(stamp, current, current);
   process.exit(tsc.status ?? 1);
 }
