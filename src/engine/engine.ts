@@ -198,6 +198,12 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
     return miss(base, "unknown", [], period);
   }
 
+  // Nothing may answer: "I don't know", with the nearest facts and what a near miss lacks.
+  const refuse = (nearest: readonly Fact[], confidence: number, near: NearMiss | undefined): Answer =>
+    scope.uncovered
+      ? uncovered(nearest, period, confidence)
+      : { ...miss(base, "unknown", nearest, period), relation, confidence, near };
+
   // 6. Rank and decide.
   const ranked = searchIn(index, pool, inScope, terms, q, period, opts);
   const passing = ranked.filter((s) => !s.blocked && s.coverage >= opts.threshold);
@@ -211,14 +217,7 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
       suggestions.length > 0 || !period
         ? suggestions
         : index.nearestInTime(period, 3, inScope).map((f) => f.fact);
-    const confidence = ranked[0]?.coverage ?? 0;
-    if (scope.uncovered) return uncovered(nearest, period, confidence);
-    return {
-      ...miss(base, "unknown", nearest, period),
-      relation,
-      confidence,
-      near: nearMiss(q, ranked, opts),
-    };
+    return refuse(nearest, ranked[0]?.coverage ?? 0, nearMiss(q, ranked, opts));
   }
 
   // "When did Japan give money for an earthquake in Afghanistan?": the 1914 donation to Japan
@@ -228,17 +227,13 @@ function answerPart(index: KnowledgeIndex, q: ParsedQuestion, raw: string, opts:
     (s) => s.blocked && s.coverage >= best.coverage + OUTCLASSED && (s.held & ~best.held) !== 0,
   );
   if (outclassing?.blocked) {
-    const confidence = best.coverage;
     const nearest = [outclassing, ...ranked.filter((s) => s !== outclassing && s.coverage > 0)]
       .slice(0, 3)
       .map((s) => s.f.fact);
-    if (scope.uncovered) return uncovered(nearest, period, confidence);
-    return {
-      ...miss(base, "unknown", nearest, period),
-      relation,
-      confidence,
-      near: { fact: outclassing.f.fact, missing: describeBlock(q, outclassing.blocked) },
-    };
+    return refuse(nearest, best.coverage, {
+      fact: outclassing.f.fact,
+      missing: describeBlock(q, outclassing.blocked),
+    });
   }
 
   // Two relations answer about equally well and the question does not say which: show both.

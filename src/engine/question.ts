@@ -5,7 +5,7 @@
  * parts ("When did X happen, and when did Y?") is split first.
  */
 import { fold, isStopWord, MAX_QUESTION_CHARS, sanitize, words } from "../text/normalize.ts";
-import { gazetteer, type CountryMention } from "../text/countries.ts";
+import { gazetteer, type CountryMention, type PlacedMention } from "../text/countries.ts";
 import { directionOf, type Direction } from "../language/direction.ts";
 import { englishWordsIn, isJapanese } from "../language/japanese.ts";
 import { findRoles, roleOwners, type Role } from "../language/roles.ts";
@@ -176,7 +176,8 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     anchors,
     residual: afterDates,
   } = parsePeriods((locale === "ja" ? japaneseDates(folded) : folded).replace(FRAME, " "));
-  const questionWords = new Set(words(afterDates));
+  const ws = words(afterDates);
+  const questionWords = new Set(ws);
   const found = gazetteer().find(afterDates);
   const countries = found.filter((c) => !namesPerson(c.phrase, text, questionWords, options.personWords));
   // "Togo Heihachiro": a country's name that is part of a person's is no actor or target.
@@ -188,7 +189,6 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   }
   // A capital standing for its government ("Tokyo and Kabul kicked off ties") names its
   // country; after a preposition ("the embassy in Kabul") it is a place, and stays a word.
-  const ws = words(afterDates);
   const placed = gazetteer().placed(ws);
   for (const m of placed) {
     if (!m.capital) continue;
@@ -236,11 +236,14 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
   const asked = (r: (typeof mentioned)[number]) =>
     !r.role.kinds || plural || intent === "how-many" || asksForPerson;
   const roles = mentioned.filter(asked).map((r) => r.role);
+  // Whose office and who acts are read in the whole question (the residual has lost its
+  // countries): its words and their country mentions, once for both.
+  const whole = locale === "en" ? words(folded) : [];
+  const wholePlaced = locale === "en" ? gazetteer().placed(whole) : [];
   const roleCountries = new Map<Role, string>();
-  if (locale === "en") {
-    const all = words(folded);
-    const found = findRoles(all);
-    roleOwners(all, found).forEach((code, i) => {
+  if (roles.length > 0) {
+    const found = findRoles(whole);
+    roleOwners(whole, found, wholePlaced).forEach((code, i) => {
       if (code !== undefined && roles.includes(found[i]!.role)) roleCountries.set(found[i]!.role, code);
     });
   }
@@ -273,7 +276,7 @@ export function parseQuestion(raw: string, options: ParseOptions = {}): ParsedQu
     plural,
     capitalized: capitalizedWords(text),
     glossed,
-    subject: locale === "en" ? subjectOf(folded) : undefined,
+    subject: subjectOf(whole, wholePlaced),
   };
 }
 
@@ -286,9 +289,8 @@ function withoutCountries(d: Direction, codes: ReadonlySet<string>): Direction {
 const SUBJECT_AUX = new Set(["did", "does", "do", "has", "have", "had", "will", "would", "could", "can"]);
 
 /** The country right after a question's auxiliary ("When did the Soviets invade …" → XSU). */
-function subjectOf(folded: string): string | undefined {
-  const ws = words(folded);
-  for (const m of gazetteer().placed(ws)) {
+function subjectOf(ws: readonly string[], placed: readonly PlacedMention[]): string | undefined {
+  for (const m of placed) {
     let k = m.start - 1;
     if (ws[k] === "the") k--;
     if (SUBJECT_AUX.has(ws[k] ?? "")) return m.code;

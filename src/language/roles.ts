@@ -5,7 +5,7 @@
  * "head of state" there), so the classes are written down once, for any relation: they
  * are the vocabulary of diplomacy, not of one knowledge file.
  */
-import { gazetteer } from "../text/countries.ts";
+import { gazetteer, type PlacedMention } from "../text/countries.ts";
 
 export type RoleClass =
   | "monarch"
@@ -169,8 +169,8 @@ const OWNER_GAP = new Set([
 export function roleOwners(
   ws: readonly string[],
   mentions: readonly RoleMention[],
+  countries: readonly PlacedMention[] = gazetteer().placed(ws),
 ): Array<string | undefined> {
-  const countries = gazetteer().placed(ws);
   const out: Array<string | undefined> = [];
   mentions.forEach((r, i) => {
     let end = r.start;
