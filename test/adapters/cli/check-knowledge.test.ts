@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,6 +15,16 @@ function check(knowledgeDir: string) {
   });
 }
 
+/** A copy of the repository's knowledge in a temporary folder, its one file edited by `edit`. */
+function knowledgeCopy(edit: (text: string) => string = (text) => text): string {
+  const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
+  dirs.push(dir);
+  cpSync("knowledge", dir, { recursive: true });
+  const file = join(dir, "afghanistan-japan.yaml");
+  writeFileSync(file, edit(readFileSync(file, "utf8")));
+  return dir;
+}
+
 describe("npm run check-knowledge", () => {
   it("GIVEN the repository knowledge THEN a summary and exit 0", () => {
     const run = check("knowledge");
@@ -28,9 +38,7 @@ describe("npm run check-knowledge", () => {
   });
 
   it("GIVEN a 150 KB file of 50 000 empty facts THEN the first 100 problems with lines, how many more, exit 65 (no crash)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
-    dirs.push(dir);
-    cpSync("knowledge", dir, { recursive: true });
+    const dir = knowledgeCopy();
     writeFileSync(
       join(dir, "empties.yaml"),
       `relation:\n  id: chile-peru\n  title: Chile–Peru\n  parties: [Chile, Peru]\nsources: []\nfacts: [${Array(50_000).fill("{}").join(",")}]\n`,
@@ -53,13 +61,7 @@ describe("npm run check-knowledge", () => {
   });
 
   it("GIVEN a quote not in the source copy, a stray year and a fact without a quote THEN an error, two warnings, exit 1", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
-    dirs.push(dir);
-    cpSync("knowledge", dir, { recursive: true });
-    const file = join(dir, "afghanistan-japan.yaml");
-    const text = spawnSync("cat", [file], { encoding: "utf8" }).stdout;
-    writeFileSync(
-      file,
+    const dir = knowledgeCopy((text) =>
       text
         .replace(
           "Hisao Tani, a Japanese military officer, visited Afghanistan in 1922.",
@@ -84,13 +86,7 @@ describe("npm run check-knowledge", () => {
   });
 
   it("GIVEN a broken copy THEN every problem with file and line, and exit 65", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kizuna-check-"));
-    dirs.push(dir);
-    cpSync("knowledge", dir, { recursive: true });
-    const file = join(dir, "afghanistan-japan.yaml");
-    const text = spawnSync("cat", [file], { encoding: "utf8" }).stdout;
-    writeFileSync(
-      file,
+    const dir = knowledgeCopy((text) =>
       text.replace('date: "1931"', 'date: "1931-13"').replace("section: Culture", "sektion: Culture"),
     );
     const run = check(dir);
